@@ -1,0 +1,23 @@
+#ifndef KEOS_PROMOTE_CGIT2_SHIM_H
+#define KEOS_PROMOTE_CGIT2_SHIM_H
+
+#include <git2.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option we use. */
+
+/** Turns libgit2's check of every object it creates (hash and connectivity) on or off. */
+static inline int keos_git_set_strict_object_creation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}
+
+/** Sets the folder that holds libgit2's global, XDG and system config search paths. */
+static inline int keos_git_set_search_path(int level, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
+}
+
+/** Disables (0) or enables (1) libgit2's check that a repository is owned by the current user. */
+static inline int keos_git_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+
+#endif

@@ -1,0 +1,3 @@
+import PromoteCLI
+
+await KeosPromote.run()
