@@ -1,0 +1,27 @@
+import CGit2
+
+/// libgit2's process-wide state, initialised once before the first repository is opened.
+enum Libgit2 {
+    /// Touch this before any libgit2 call; the initialisation runs exactly once.
+    static let ready: Bool = {
+        git_libgit2_init()
+        // Every object we write is hashed and its links checked by libgit2 before it is stored.
+        _ = keos_git_set_strict_object_creation(1)
+        return true
+    }()
+}
+
+/// Owns one libgit2 object pointer and frees it with the given function; keeps its repository alive.
+final class Owned {
+    let pointer: OpaquePointer
+    private let free: (OpaquePointer) -> Void
+    private let owner: AnyObject?
+
+    init(_ pointer: OpaquePointer, owner: AnyObject?, free: @escaping (OpaquePointer) -> Void) {
+        self.pointer = pointer
+        self.owner = owner
+        self.free = free
+    }
+
+    deinit { free(pointer) }
+}

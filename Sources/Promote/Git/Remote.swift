@@ -1,0 +1,122 @@
+import CGit2
+import Foundation
+
+/// Per-operation state that libgit2's C callbacks reach through their payload pointer.
+final class TransferContext {
+    /// References the remote refused, with the server's reason.
+    var rejections: [(reference: String, reason: String)] = []
+    /// How often libgit2 asked for credentials during this operation.
+    var credentialAttempts = 0
+}
+
+/// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
+enum RemoteCallbacks {
+    static let pushUpdateReference: git_push_update_reference_cb = { reference, status, payload in
+        guard let payload, let status else { return 0 }
+        let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
+        let name = reference.map { GitPath.decode($0) } ?? "?"
+        context.rejections.append((name, GitPath.decode(status)))
+        return 0
+    }
+
+    /// No credentials are configured in this build: refuse after the first request instead of looping.
+    static let credentials: git_credential_acquire_cb = { _, _, _, _, payload in
+        guard let payload else { return GIT_PASSTHROUGH.rawValue }
+        let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
+        context.credentialAttempts += 1
+        return GIT_PASSTHROUGH.rawValue
+    }
+}
+
+extension Repository {
+    /// The URL of remote `name` exactly as written in the repository's config (before `insteadOf` rules).
+    public func remoteURL(_ name: String) -> String? {
+        configString("remote.\(name).url")
+    }
+
+    /// Whether remote `name` is configured.
+    public func hasRemote(_ name: String) -> Bool {
+        var remote: OpaquePointer?
+        guard git_remote_lookup(&remote, pointer, name) == 0 else { return false }
+        git_remote_free(remote)
+        return true
+    }
+
+    private func lookupRemote(_ name: String) throws -> Owned {
+        var remote: OpaquePointer?
+        let result = git_remote_lookup(&remote, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue || result == GIT_EINVALIDSPEC.rawValue {
+            throw PromoteError(.badInput, "no remote named '\(DisplayEscaping.inline(name))' in this repository (use --remote)")
+        }
+        try check(result, "look up remote \(name)")
+        return Owned(remote!, owner: self, free: { git_remote_free($0) })
+    }
+
+    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags.
+    public func fetch(remote name: String, refspecs: [String]) throws {
+        let remote = try lookupRemote(name)
+        let context = TransferContext()
+        var options = git_fetch_options()
+        try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
+        options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+        options.prune = GIT_FETCH_NO_PRUNE
+        options.callbacks.credentials = RemoteCallbacks.credentials
+        _ = try withExtendedLifetime(context) {
+            options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
+            try StringArray.with(refspecs) { array in
+                try check(git_remote_fetch(remote.pointer, &array, &options, "keos-promote: fetch"),
+                          "fetch from \(name)")
+            }
+        }
+    }
+
+    /// Pushes the refspecs (never forced unless a refspec says `+`, which this tool never does).
+    ///
+    /// A reference the server refuses is a failure even though libgit2 reports success:
+    /// throws `PushRejected` listing every refused reference with the server's reason.
+    public func push(remote name: String, refspecs: [String]) throws {
+        let remote = try lookupRemote(name)
+        let context = TransferContext()
+        var options = git_push_options()
+        try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
+        options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
+        options.callbacks.credentials = RemoteCallbacks.credentials
+        _ = try withExtendedLifetime(context) {
+            options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
+            try StringArray.with(refspecs) { array in
+                try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+            }
+        }
+        if !context.rejections.isEmpty {
+            throw PushRejected(rejections: context.rejections.map { .init(reference: $0.reference, reason: $0.reason) })
+        }
+    }
+}
+
+/// The server refused one or more references of a push.
+public struct PushRejected: Error, Equatable, Sendable, CustomStringConvertible {
+    public struct Rejection: Equatable, Sendable {
+        public var reference: String
+        public var reason: String
+    }
+
+    public var rejections: [Rejection]
+
+    public var description: String {
+        rejections.map { "\($0.reference) rejected: \($0.reason)" }.joined(separator: "; ")
+    }
+}
+
+/// Lends a `git_strarray` view of Swift strings for the duration of one call.
+enum StringArray {
+    @discardableResult
+    static func with<T>(_ strings: [String], _ body: (inout git_strarray) throws -> T) throws -> T {
+        let duplicates = strings.map { strdup($0) }
+        defer { duplicates.forEach { free($0) } }
+        var pointers = duplicates
+        return try pointers.withUnsafeMutableBufferPointer { buffer in
+            var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return try body(&array)
+        }
+    }
+}

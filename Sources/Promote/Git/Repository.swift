@@ -1,0 +1,333 @@
+import CGit2
+import Foundation
+
+/// An open Git repository (bare or not). Reads objects and refs, writes objects and refs; never touches the
+/// working tree, the index file or HEAD.
+public final class Repository: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit { git_repository_free(pointer) }
+
+    /// Opens the repository at `path` (or one of its parents, as git does); never creates one.
+    ///
+    /// Throws `PromoteError.badInput` when no repository is there or it is a shallow clone.
+    public static func open(at path: String) throws -> Repository {
+        _ = Libgit2.ready
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PromoteError(.badInput, "\(path): no such directory")
+        }
+        var raw: OpaquePointer?
+        let result = git_repository_open_ext(&raw, path, 0, nil)
+        if result == GIT_ENOTFOUND.rawValue {
+            throw PromoteError(.badInput, "\(path): not a git repository (or any of the parent directories)")
+        }
+        do {
+            try check(result, "open repository \(path)")
+        } catch {
+            throw PromoteError(.badInput, "\(path): cannot open repository: \(error.message)")
+        }
+        let repository = Repository(pointer: raw!)
+        if git_repository_is_shallow(repository.pointer) == 1 {
+            throw PromoteError(.badInput, "\(path): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
+        }
+        return repository
+    }
+
+    /// Whether the repository has no working tree.
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+
+    /// The `.git` folder (or the bare repository folder).
+    public var gitDirectory: String { String(cString: git_repository_path(pointer)) }
+
+    // MARK: References
+
+    /// The commit a reference points at after peeling tags; `nil` when the reference does not exist.
+    public func referenceTarget(_ name: String) throws -> ObjectID? {
+        var oid = git_oid()
+        let result = git_reference_name_to_id(&oid, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue || result == GIT_EINVALIDSPEC.rawValue { return nil }
+        try check(result, "read reference \(name)")
+        return try peelToCommit(ObjectID(oid))
+    }
+
+    /// The reference HEAD points at symbolically (e.g. `refs/heads/main`), or `nil` when detached or unborn.
+    public var headReferenceName: String? {
+        var ref: OpaquePointer?
+        guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let ref else { return nil }
+        defer { git_reference_free(ref) }
+        guard git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(ref) else {
+            return nil
+        }
+        return String(cString: target)
+    }
+
+    /// Points `name` at `target` only if it currently points at `expected` (`nil`: only if it does not exist).
+    ///
+    /// Throws a `GitError` whose `isConcurrentModification` is true when someone else moved it.
+    public func updateReference(_ name: String, to target: ObjectID, expecting expected: ObjectID?, message: String) throws {
+        var ref: OpaquePointer?
+        var newOid = target.oid
+        if let expected {
+            var oldOid = expected.oid
+            try check(git_reference_create_matching(&ref, pointer, name, &newOid, 1, &oldOid, message),
+                      "update \(name)")
+        } else {
+            try check(git_reference_create(&ref, pointer, name, &newOid, 0, message), "create \(name)")
+        }
+        git_reference_free(ref)
+    }
+
+    /// Deletes reference `name` if it exists.
+    public func deleteReference(_ name: String) throws {
+        var ref: OpaquePointer?
+        let result = git_reference_lookup(&ref, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue { return }
+        try check(result, "look up \(name)")
+        defer { git_reference_free(ref) }
+        try check(git_reference_delete(ref), "delete \(name)")
+    }
+
+    // MARK: Revisions
+
+    /// Resolves a revision expression (full or short SHA, ref name, `main~2`) to a commit.
+    ///
+    /// Throws `PromoteError.badInput` when nothing or something other than a commit matches.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        var object: OpaquePointer?
+        let result = git_revparse_single(&object, pointer, revision)
+        if result == GIT_ENOTFOUND.rawValue || result == GIT_EINVALIDSPEC.rawValue {
+            throw PromoteError(.badInput, "unknown revision '\(DisplayEscaping.inline(revision))'")
+        }
+        if result == GIT_EAMBIGUOUS.rawValue {
+            throw PromoteError(.badInput, "ambiguous revision '\(DisplayEscaping.inline(revision))': give more hex digits")
+        }
+        try check(result, "resolve \(revision)")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        guard git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) == 0, let peeled else {
+            throw PromoteError(.badInput, "revision '\(DisplayEscaping.inline(revision))' is not a commit")
+        }
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled).pointee)
+    }
+
+    /// The commit an object id names after peeling annotated tags.
+    func peelToCommit(_ id: ObjectID) throws -> ObjectID {
+        var oid = id.oid
+        var object: OpaquePointer?
+        try check(git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY), "look up \(id)")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "peel \(id) to a commit")
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled).pointee)
+    }
+
+    /// The shortest unambiguous abbreviation of `id` (at least `core.abbrev`, 7 by default).
+    public func shortID(_ id: ObjectID) -> String {
+        var oid = id.oid
+        var object: OpaquePointer?
+        guard git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY) == 0 else { return id.prefix(7) }
+        defer { git_object_free(object) }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        guard git_object_short_id(&buffer, object) == 0, let text = buffer.ptr else { return id.prefix(7) }
+        return String(cString: text)
+    }
+
+    /// The best common ancestor of two commits, or `nil` when their histories are unrelated.
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
+        var out = git_oid()
+        var one = a.oid
+        var two = b.oid
+        let result = git_merge_base(&out, pointer, &one, &two)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "merge base of \(a.prefix(12)) and \(b.prefix(12))")
+        return ObjectID(out)
+    }
+
+    /// Whether `ancestor` equals `descendant` or is reachable from it.
+    public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool {
+        if ancestor == descendant { return true }
+        var commit = descendant.oid
+        var other = ancestor.oid
+        return try check(git_graph_descendant_of(pointer, &commit, &other),
+                         "is \(ancestor.prefix(12)) an ancestor of \(descendant.prefix(12))") == 1
+    }
+
+    /// Whether the object exists in the object database.
+    public func containsObject(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        return git_odb_exists(odb, &oid) == 1
+    }
+
+    // MARK: Commits and trees
+
+    func lookupCommit(_ id: ObjectID) throws -> Owned {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "look up commit \(id.prefix(12))")
+        return Owned(commit!, owner: self, free: { git_commit_free($0) })
+    }
+
+    func lookupTree(_ id: ObjectID) throws -> Owned {
+        var oid = id.oid
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, pointer, &oid), "look up tree \(id.prefix(12))")
+        return Owned(tree!, owner: self, free: { git_tree_free($0) })
+    }
+
+    /// The root tree of a commit.
+    public func treeID(ofCommit commit: ObjectID) throws -> ObjectID {
+        let owned = try lookupCommit(commit)
+        return ObjectID(git_commit_tree_id(owned.pointer).pointee)
+    }
+
+    /// The tree or blob at `path` in `tree`; the tree itself for an empty path; `nil` when absent.
+    public func entryID(atPath path: String, inTree tree: ObjectID) throws -> ObjectID? {
+        let trimmed = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
+        if trimmed.isEmpty { return tree }
+        let owned = try lookupTree(tree)
+        var entry: OpaquePointer?
+        let result = git_tree_entry_bypath(&entry, owned.pointer, trimmed)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check(result, "look up \(trimmed)")
+        defer { git_tree_entry_free(entry) }
+        return ObjectID(git_tree_entry_id(entry).pointee)
+    }
+
+    /// Names of the entries directly inside the folder `path` of `tree` (empty when it is absent or not a folder).
+    public func entryNames(inFolder path: String, ofTree tree: ObjectID) throws -> Set<String> {
+        guard let folder = try entryID(atPath: path, inTree: tree) else { return [] }
+        var oid = folder.oid
+        var object: OpaquePointer?
+        guard git_tree_lookup(&object, pointer, &oid) == 0, let object else { return [] }
+        defer { git_tree_free(object) }
+        var names = Set<String>()
+        for index in 0..<git_tree_entrycount(object) {
+            if let entry = git_tree_entry_byindex(object, index), let name = git_tree_entry_name(entry) {
+                names.insert(GitPath.decode(name))
+            }
+        }
+        return names
+    }
+
+    /// Summary, author and time of a commit.
+    public func commitInfo(_ id: ObjectID) throws -> CommitInfo {
+        let owned = try lookupCommit(id)
+        let summary = git_commit_summary(owned.pointer).map { GitPath.decode($0) } ?? ""
+        let author = git_commit_author(owned.pointer).pointee
+        let name = author.name.map { GitPath.decode($0) } ?? ""
+        let parents = (0..<git_commit_parentcount(owned.pointer)).map { ObjectID(git_commit_parent_id(owned.pointer, $0).pointee) }
+        return CommitInfo(id: id, summary: summary, author: name, time: Int64(author.when.time), parents: parents)
+    }
+
+    /// The full message of a commit.
+    public func commitMessage(_ id: ObjectID) throws -> String {
+        let owned = try lookupCommit(id)
+        return git_commit_message(owned.pointer).map { GitPath.decode($0) } ?? ""
+    }
+
+    /// Commits reachable from `tip` but not from `excluded`, newest first, at most `limit`.
+    public func commits(from tip: ObjectID, excluding excluded: ObjectID?, limit: Int = Int.max) throws -> [ObjectID] {
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, pointer), "start history walk")
+        defer { git_revwalk_free(walk) }
+        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "sort history walk")
+        var start = tip.oid
+        try check(git_revwalk_push(walk, &start), "walk from \(tip.prefix(12))")
+        if let excluded {
+            var hide = excluded.oid
+            try check(git_revwalk_hide(walk, &hide), "hide \(excluded.prefix(12))")
+        }
+        var result: [ObjectID] = []
+        var oid = git_oid()
+        while result.count < limit, git_revwalk_next(&oid, walk) == 0 {
+            result.append(ObjectID(oid))
+        }
+        return result
+    }
+
+    /// The bytes of a blob.
+    public func blobData(_ id: ObjectID) throws -> Data {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        try check(git_blob_lookup(&blob, pointer, &oid), "read blob \(id.prefix(12))")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return Data() }
+        return Data(bytes: raw, count: size)
+    }
+
+    // MARK: Configuration
+
+    /// A string from the repository's configuration (with global and system files), as written.
+    public func configString(_ key: String) -> String? {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, config, key) == 0, let value else { return nil }
+        return String(cString: value)
+    }
+}
+
+/// What `status` and commit messages need to know about a commit.
+public struct CommitInfo: Sendable, Equatable {
+    public var id: ObjectID
+    public var summary: String
+    public var author: String
+    /// Author time, seconds since 1970.
+    public var time: Int64
+    public var parents: [ObjectID]
+}
+
+extension Repository: RevisionGraph, BlobSource {
+    public func containsCommit(_ id: ObjectID) -> Bool {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        guard git_commit_lookup(&commit, pointer, &oid) == 0 else { return false }
+        git_commit_free(commit)
+        return true
+    }
+
+    public func entryID(atPath path: String, in commit: ObjectID) throws -> ObjectID? {
+        try entryID(atPath: path, inTree: treeID(ofCommit: commit))
+    }
+}
+
+/// Turns the bytes of a path or message from a repository into a String without losing information.
+enum GitPath {
+    /// Valid UTF-8 as is; each invalid byte as `\xNN`, so distinct names stay distinct.
+    static func decode(_ cString: UnsafePointer<CChar>) -> String {
+        let bytes = UnsafeRawBufferPointer(start: cString, count: strlen(cString))
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var result = ""
+        var index = 0
+        let array = Array(bytes)
+        while index < array.count {
+            var decoded = false
+            for length in (1...4).reversed() where index + length <= array.count {
+                if let piece = String(validating: array[index..<index + length], as: UTF8.self), piece.count == 1 {
+                    result += piece
+                    index += length
+                    decoded = true
+                    break
+                }
+            }
+            if !decoded {
+                result += String(format: "\\x%02X", array[index])
+                index += 1
+            }
+        }
+        return result
+    }
+}
