@@ -1,3 +1,3 @@
 import PromoteCLI
 
-await KeosPromote.run()
+KeosPromote.main()

@@ -331,3 +331,13 @@ enum GitPath {
         return result
     }
 }
+
+extension Repository {
+    /// Points `name` at `target` whatever it pointed at before (for the tool's own scratch references).
+    public func setReference(_ name: String, to target: ObjectID, message: String) throws {
+        var ref: OpaquePointer?
+        var oid = target.oid
+        try check(git_reference_create(&ref, pointer, name, &oid, 1, message), "set \(name)")
+        git_reference_free(ref)
+    }
+}

@@ -1,0 +1,344 @@
+import Foundation
+
+/// Runs the SPEC's pipeline — open, fetch, resolve, verify, plan, act — for each command.
+///
+/// Never touches the working tree, the index or HEAD of the clone; writes only objects, the target branch on
+/// the remote (without force), the remote-tracking refs, and a local target branch that pointed at the old tip.
+public final class PromotionService {
+    let options: PromoteOptions
+    let context: ServiceContext
+    let repository: Repository
+
+    /// Opens the clone; throws `PromoteError.badInput` when it is missing, not a repository, or shallow.
+    public init(options: PromoteOptions, context: ServiceContext) throws {
+        self.options = options
+        self.context = context
+        self.repository = try Repository.open(at: options.repositoryPath)
+    }
+
+    // MARK: Commands
+
+    /// `promote`: verify, plan and (unless a dry run) write the promotion.
+    public func promote() -> CommandOutcome {
+        run(.promote) { report in
+            let state = try prepare(report: &report, verificationRequired: true)
+            if report.action == .none || options.dryRun { return }
+            guard context.confirm(report) else {
+                throw PromoteError(.runtime, "promotion cancelled; nothing was written")
+            }
+            try write(state: state, report: &report)
+        }
+    }
+
+    /// `verify`: is the revision reconciled on every staging cluster?
+    public func verify() -> CommandOutcome {
+        run(.verify) { report in
+            guard options.hasStagingSource else {
+                throw PromoteError(.badInput, "nothing to verify against: pass --staging-status FILE (one per staging cluster)")
+            }
+            try fetchIfWanted()
+            let sourceTip = try branchTip(options.sourceBranch)
+            report.source.revision = sourceTip
+            report.target.revision = try? branchTip(options.targetBranch)
+            let snapshots = try StagingStatus.load(options.stagingStatusFiles)
+            let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
+            report.source.revision = revision
+            report.verification = try verification(of: revision, snapshots: snapshots)
+            try requireReconciled(report.verification)
+        }
+    }
+
+    /// `diff`: what the target would receive; verification is reported, not enforced.
+    public func diff() -> CommandOutcome {
+        run(.diff) { report in
+            _ = try prepare(report: &report, verificationRequired: false)
+        }
+    }
+
+    /// `status`: tips, the revision staging runs, and the commits and components waiting for promotion.
+    public func status() -> CommandOutcome {
+        run(.status) { report in
+            let state = try prepare(report: &report, verificationRequired: false)
+            let waiting = try repository.commits(from: state.sourceTip, excluding: state.plan.targetTip, limit: 200)
+            report.waitingCommits = try waiting.map { id in
+                let info = try repository.commitInfo(id)
+                return PromotionReport.WaitingCommit(id: id, summary: info.summary, author: info.author, time: info.time)
+            }
+        }
+    }
+
+    // MARK: Pipeline
+
+    /// Everything `write` needs after planning.
+    struct PreparedState {
+        var sourceTip: ObjectID
+        var revision: ObjectID
+        var plan: Plan
+        var verifiedOn: [String]?
+    }
+
+    /// Runs `body` on a fresh report and turns every error into the outcome's failure.
+    private func run(_ command: PromotionReport.Command, _ body: (inout PromotionReport) throws -> Void) -> CommandOutcome {
+        var report = PromotionReport(
+            command: command,
+            source: .init(branch: options.sourceBranch, revision: nil),
+            target: .init(branch: options.targetBranch, revision: nil),
+            dryRun: options.dryRun
+        )
+        do {
+            try body(&report)
+            return CommandOutcome(report: report)
+        } catch let error as PromoteError {
+            return CommandOutcome(report: report, failure: error)
+        } catch let error as GitError {
+            return CommandOutcome(report: report, failure: PromoteError(.runtime, error.description))
+        } catch {
+            return CommandOutcome(report: report, failure: PromoteError(.runtime, "\(error)"))
+        }
+    }
+
+    /// Fetch, resolve, verify and plan; fills the report. Verification failures throw only when required.
+    private func prepare(report: inout PromotionReport, verificationRequired: Bool) throws -> PreparedState {
+        try fetchIfWanted()
+        let sourceTip = try branchTip(options.sourceBranch)
+        let targetTip = try branchTip(options.targetBranch)
+        report.source.revision = sourceTip
+        report.target.revision = targetTip
+
+        let verifying = options.hasStagingSource && !options.skipVerify
+        if verificationRequired && !verifying && !options.skipVerify {
+            throw PromoteError(.badInput, "no staging status to verify against: pass --staging-status FILE, or --skip-verify to promote without verification")
+        }
+        if options.skipVerify {
+            report.warnings.append("staging verification skipped (--skip-verify): this revision has not been checked on staging")
+        }
+        let snapshots = verifying ? try StagingStatus.load(options.stagingStatusFiles) : nil
+        let revision = try resolveRevision(sourceTip: sourceTip, snapshots: verificationRequired ? snapshots : nil,
+                                           optionalSnapshots: snapshots)
+        report.source.revision = revision
+
+        var verifiedOn: [String]?
+        if let snapshots {
+            report.verification = try verification(of: revision, snapshots: snapshots)
+            if verificationRequired { try requireReconciled(report.verification) }
+            if report.verification.status == .reconciled { verifiedOn = report.verification.clusters.map(\.name) }
+        }
+
+        let plan = try makePlan(revision: revision, targetTip: targetTip)
+        apply(plan, to: &report)
+        if !plan.conflicts.isEmpty {
+            throw PromoteError(.conflict, "merging \(options.sourceBranch)@\(repository.shortID(revision)) into \(options.targetBranch) conflicts in \(plan.conflicts.count) path(s): \(Self.conflictSummary(plan))")
+        }
+        return PreparedState(sourceTip: sourceTip, revision: revision, plan: plan, verifiedOn: verifiedOn)
+    }
+
+    private func apply(_ plan: Plan, to report: inout PromotionReport) {
+        report.target.revision = plan.targetTip
+        report.mergeBase = plan.mergeBase
+        report.action = plan.reportAction
+        report.diff = plan.diff
+        report.conflicts = plan.conflicts
+        report.result = .init(pushed: false, commit: plan.action == .fastForward ? plan.revision : nil)
+    }
+
+    /// `components/a (2 paths), update/x.yaml` — the conflicting paths grouped by component.
+    static func conflictSummary(_ plan: Plan) -> String {
+        var groups: [String] = []
+        for component in plan.diff.components {
+            let paths = component.files.filter { $0.conflict == true }.map(\.path)
+            if !paths.isEmpty { groups.append("\(component.name): \(paths.joined(separator: ", "))") }
+        }
+        let outside = plan.diff.outsideComponents.filter { $0.conflict == true }.map(\.path)
+        if !outside.isEmpty { groups.append("outside components: \(outside.joined(separator: ", "))") }
+        if groups.isEmpty { groups = plan.conflicts }
+        return DisplayEscaping.inline(groups.joined(separator: "; "))
+    }
+
+    // MARK: Steps
+
+    private func fetchIfWanted() throws {
+        guard options.fetch else { return }
+        try fetchBranches([options.sourceBranch, options.targetBranch])
+    }
+
+    private func fetchBranches(_ branches: [String]) throws {
+        context.log("fetching \(branches.joined(separator: ", ")) from \(options.remote)")
+        let refspecs = branches.map { "+refs/heads/\($0):\(trackingReference($0))" }
+        do {
+            try repository.fetch(remote: options.remote, refspecs: refspecs)
+        } catch let error as GitError {
+            throw PromoteError(.runtime, CredentialRedaction.redact(error.description))
+        }
+    }
+
+    private func trackingReference(_ branch: String) -> String { "refs/remotes/\(options.remote)/\(branch)" }
+
+    /// The tip of `branch` on the remote as last fetched; the local branch only when there is no such remote.
+    private func branchTip(_ branch: String) throws -> ObjectID {
+        if repository.hasRemote(options.remote) {
+            if let tip = try repository.referenceTarget(trackingReference(branch)) { return tip }
+            let hint = options.fetch ? "" : " (no remote-tracking branch; run without --no-fetch)"
+            throw PromoteError(.badInput, "branch '\(DisplayEscaping.inline(branch))' not found on remote '\(DisplayEscaping.inline(options.remote))'\(hint)")
+        }
+        if options.fetch {
+            throw PromoteError(.badInput, "no remote named '\(DisplayEscaping.inline(options.remote))' in this repository (use --remote, or --no-fetch to use local branches)")
+        }
+        if let tip = try repository.referenceTarget("refs/heads/\(branch)") { return tip }
+        throw PromoteError(.badInput, "branch '\(DisplayEscaping.inline(branch))' not found")
+    }
+
+    private func resolveRevision(sourceTip: ObjectID, snapshots: [ClusterSnapshot]?,
+                                 optionalSnapshots: [ClusterSnapshot]? = nil) throws -> ObjectID {
+        let revision: ObjectID
+        if let text = options.revision {
+            revision = try repository.resolveCommit(text)
+        } else if let snapshots = snapshots ?? optionalSnapshots {
+            revision = try appliedRevision(snapshots: snapshots)
+        } else {
+            revision = sourceTip
+        }
+        guard try repository.isAncestor(revision, of: sourceTip) else {
+            throw PromoteError(.badInput, "revision \(repository.shortID(revision)) is not reachable from \(DisplayEscaping.inline(options.sourceBranch)) (\(repository.shortID(sourceTip))); only revisions on \(DisplayEscaping.inline(options.sourceBranch)) can be promoted")
+        }
+        return revision
+    }
+
+    private func requireReconciled(_ verification: VerificationReport) throws {
+        guard verification.status != .reconciled else { return }
+        let problems = verification.problems
+        let summary = problems.isEmpty ? "not reconciled" : problems.joined(separator: "; ")
+        throw PromoteError(.notVerified, "staging has not reconciled the revision: \(summary)")
+    }
+
+    // MARK: Planning
+
+    /// A complete plan against one target tip.
+    struct Plan {
+        var revision: ObjectID
+        var targetTip: ObjectID
+        var mergeBase: ObjectID?
+        var action: PlannedAction
+        /// The tree the target receives (nil for `none` and for conflicts).
+        var resultTree: ObjectID?
+        var conflicts: [String]
+        var diff: ComponentDiff
+
+        var reportAction: PromotionReport.Action {
+            switch action {
+            case .none: .none
+            case .fastForward: .fastForward
+            case .merge: .merge
+            }
+        }
+    }
+
+    func makePlan(revision: ObjectID, targetTip: ObjectID) throws -> Plan {
+        let facts = PlanFacts(
+            revision: revision,
+            targetTip: targetTip,
+            revisionIsInTarget: try repository.isAncestor(revision, of: targetTip),
+            targetIsAncestorOfRevision: try repository.isAncestor(targetTip, of: revision)
+        )
+        let action = try Planner.action(for: facts, policy: options.fastForward, targetBranch: options.targetBranch)
+        let mergeBase = try repository.mergeBase(targetTip, revision)
+        var plan = Plan(revision: revision, targetTip: targetTip, mergeBase: mergeBase, action: action,
+                        resultTree: nil, conflicts: [], diff: ComponentDiff(components: [], outsideComponents: []))
+        let targetTree = try repository.treeID(ofCommit: targetTip)
+        switch action {
+        case .none:
+            return plan
+        case .fastForward, .merge(treeOfRevision: true):
+            let tree = try repository.treeID(ofCommit: revision)
+            plan.resultTree = tree
+            plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [])
+        case .merge(treeOfRevision: false):
+            switch try repository.mergeCommits(ours: targetTip, theirs: revision) {
+            case .clean(let tree):
+                plan.resultTree = tree
+                plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [])
+            case .conflicts(let paths):
+                plan.conflicts = paths
+                let baseTree = try mergeBase.map { try repository.treeID(ofCommit: $0) }
+                let revisionTree = try repository.treeID(ofCommit: revision)
+                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths))
+            }
+        }
+        return plan
+    }
+
+    // MARK: Writing
+
+    /// Commits (for a merge) and pushes without force; re-fetches and re-plans when the target moved.
+    private func write(state: PreparedState, report: inout PromotionReport) throws {
+        var plan = state.plan
+        for attempt in 0...max(0, options.retries) {
+            if plan.action == .none {
+                context.log("\(options.targetBranch) already contains \(repository.shortID(plan.revision)); nothing to push")
+                return
+            }
+            let commit = try commitFor(plan, state: state)
+            report.result = .init(pushed: false, commit: commit)
+            try context.beforePush?(attempt)
+            let rejection: String
+            do {
+                try pushTarget(commit)
+                try recordPush(of: commit, replacing: plan.targetTip)
+                report.result = .init(pushed: true, commit: commit)
+                context.log("pushed \(options.targetBranch): \(repository.shortID(plan.targetTip)) → \(repository.shortID(commit))")
+                return
+            } catch let rejected as PushRejected {
+                rejection = CredentialRedaction.redact(rejected.description)
+            } catch let error as GitError where error.isConcurrentModification {
+                rejection = CredentialRedaction.redact(error.message)
+            }
+            try fetchBranches([options.targetBranch])
+            let newTip = try branchTip(options.targetBranch)
+            guard newTip != plan.targetTip else {
+                throw PromoteError(.runtime, "the remote refused the push of \(options.targetBranch): \(rejection)")
+            }
+            guard attempt < options.retries else { break }
+            context.log("\(options.targetBranch) moved to \(repository.shortID(newTip)) meanwhile; re-planning (retry \(attempt + 1) of \(options.retries))")
+            plan = try makePlan(revision: state.revision, targetTip: newTip)
+            apply(plan, to: &report)
+            if !plan.conflicts.isEmpty {
+                throw PromoteError(.conflict, "after \(options.targetBranch) moved, merging conflicts in \(plan.conflicts.count) path(s): \(Self.conflictSummary(plan))")
+            }
+        }
+        throw PromoteError(.targetMoved, "\(options.targetBranch) kept moving on \(options.remote) during the promotion; gave up after \(options.retries) retries — run again later")
+    }
+
+    /// The commit the target should point at: the revision for a fast-forward, else a new merge commit.
+    private func commitFor(_ plan: Plan, state: PreparedState) throws -> ObjectID {
+        guard case .merge = plan.action, let tree = plan.resultTree else { return plan.revision }
+        let message = PromotionMessage.make(
+            sourceBranch: options.sourceBranch, targetBranch: options.targetBranch, revision: plan.revision,
+            shortRevision: repository.shortID(plan.revision), diff: plan.diff, verifiedOn: state.verifiedOn)
+        let identity = CommitIdentity.resolve(environment: context.environment, repository: repository)
+        return try repository.createCommit(tree: tree, parents: [plan.targetTip, plan.revision], message: message,
+                                           author: identity.author, committer: identity.committer)
+    }
+
+    /// Pushes `commit` to the target branch through a scratch ref (libgit2 pushes refs, not ids).
+    private func pushTarget(_ commit: ObjectID) throws {
+        let scratch = "refs/keos-promote/push/\(options.targetBranch)"
+        try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
+        defer { try? repository.deleteReference(scratch) }
+        context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(options.targetBranch)")
+        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"])
+    }
+
+    /// After a successful push: the remote-tracking ref follows, and a local target branch that pointed at the
+    /// old tip moves too — unless it is checked out, because that would change what the working tree shows.
+    private func recordPush(of commit: ObjectID, replacing oldTip: ObjectID) throws {
+        try repository.setReference(trackingReference(options.targetBranch), to: commit,
+                                    message: "keos-promote: pushed \(options.targetBranch)")
+        let local = "refs/heads/\(options.targetBranch)"
+        guard let localTip = try repository.referenceTarget(local), localTip == oldTip else { return }
+        if !repository.isBare && repository.headReferenceName == local {
+            context.log("note: local branch \(options.targetBranch) is checked out, so it was left as is; run `git pull` to update it")
+            return
+        }
+        try? repository.updateReference(local, to: commit, expecting: oldTip,
+                                        message: "keos-promote: follow \(options.remote)/\(options.targetBranch)")
+    }
+}

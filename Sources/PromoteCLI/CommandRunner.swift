@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Promote
+
+/// Runs one service command and turns its outcome into output and an exit code.
+struct CommandRunner {
+    let common: CommonOptions
+    let assumeYes: Bool
+    var diffExitCode = false
+    let console = Console.current()
+
+    /// Remembers whether the plan was already shown at the confirmation prompt.
+    final class PromptState: @unchecked Sendable {
+        var planShown = false
+    }
+
+    func run(_ options: PromoteOptions, _ command: (PromotionService) -> CommandOutcome) throws {
+        let promptState = PromptState()
+        let context = ServiceContext(
+            environment: console.environment,
+            log: { [console, common] line in
+                if common.verbose { console.err(DisplayEscaping.inline(line)) }
+            },
+            confirm: { [console, common, assumeYes] report in
+                guard !assumeYes, console.isInteractive else { return true }
+                console.out(ReportRendering.render(report, format: common.output, color: console.colorOnStdout))
+                promptState.planShown = true
+                let question = "Promote \(report.source.branch)@\(report.source.revision?.prefix(12) ?? "?") into \(report.target.branch) (\(report.action.rawValue))? [y/N] "
+                FileHandle.standardError.write(Data(question.utf8))
+                let answer = console.readAnswer()?.trimmingCharacters(in: .whitespaces).lowercased()
+                return answer == "y" || answer == "yes"
+            }
+        )
+
+        let outcome: CommandOutcome
+        do {
+            outcome = command(try PromotionService(options: options, context: context))
+        } catch let error as PromoteError {
+            fail(error, report: nil)
+        }
+
+        for warning in outcome.report.warnings {
+            console.err("warning: \(DisplayEscaping.inline(warning))")
+        }
+        if let failure = outcome.failure {
+            fail(failure, report: outcome.report)
+        }
+        if !(promptState.planShown && common.output == .text) || outcome.report.result.pushed {
+            emit(outcome.report, shownBefore: promptState.planShown)
+        }
+        if diffExitCode && !outcome.report.diff.isEmpty {
+            throw ExitCode(ExitStatus.differences)
+        }
+    }
+
+    /// Prints the report (when it carries information), the one-line error, and exits with the kind's code.
+    private func fail(_ error: PromoteError, report: PromotionReport?) -> Never {
+        let code = ExitStatus.code(for: error.kind)
+        if var report {
+            report.error = .init(code: Int(code), message: error.message)
+            let informative = error.kind == .notVerified || error.kind == .conflict || error.kind == .targetMoved
+            if common.output != .text || informative {
+                emit(report, shownBefore: false)
+            }
+        } else if common.output == .json {
+            console.out(ReportRendering.errorDocument(code: Int(code), message: error.message))
+        }
+        console.err("error: \(DisplayEscaping.inline(error.message))")
+        exit(code)
+    }
+
+    private func emit(_ report: PromotionReport, shownBefore: Bool) {
+        if shownBefore && common.output == .text {
+            console.out(ReportRendering.resultLine(report))
+        } else {
+            console.out(ReportRendering.render(report, format: common.output, color: console.colorOnStdout))
+        }
+        if !common.quiet || common.output != .text {
+            appendStepSummary(report)
+        }
+    }
+
+    /// Appends the Markdown plan to `$GITHUB_STEP_SUMMARY` when GitHub Actions set it.
+    private func appendStepSummary(_ report: PromotionReport) {
+        guard let path = console.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        let markdown = ReportRendering.render(report, format: .markdown, color: false)
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            console.err("warning: cannot write GITHUB_STEP_SUMMARY file \(DisplayEscaping.inline(path))")
+            return
+        }
+        defer { try? handle.close() }
+        handle.seekToEndOfFile()
+        handle.write(Data((markdown.hasSuffix("\n") ? markdown : markdown + "\n").utf8))
+    }
+}

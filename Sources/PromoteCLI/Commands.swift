@@ -1,0 +1,131 @@
+import ArgumentParser
+import Promote
+
+/// `keos-promote`: promote a Flux GitOps repository's main branch into production.
+struct RootCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keos-promote",
+        abstract: "Promote a Flux GitOps repository's main branch into production, once staging has reconciled it.",
+        version: KeosPromote.version,
+        subcommands: [PromoteCommand.self, VerifyCommand.self, DiffCommand.self, StatusCommand.self],
+        defaultSubcommand: PromoteCommand.self
+    )
+}
+
+/// Fast-forward policy flags: `--ff`, `--no-ff`, `--ff-only`.
+enum FastForwardFlag: String, EnumerableFlag {
+    case ff, noFf, ffOnly
+
+    static func name(for value: FastForwardFlag) -> NameSpecification {
+        switch value {
+        case .ff: .customLong("ff")
+        case .noFf: .customLong("no-ff")
+        case .ffOnly: .customLong("ff-only")
+        }
+    }
+
+    static func help(for value: FastForwardFlag) -> ArgumentHelp? {
+        switch value {
+        case .ff: "Fast-forward when the target has nothing of its own (default)."
+        case .noFf: "Always create a merge commit."
+        case .ffOnly: "Only fast-forward; refuse (exit 4) when a merge is needed."
+        }
+    }
+
+    var policy: FastForwardPolicy {
+        switch self {
+        case .ff: .allowed
+        case .noFf: .never
+        case .ffOnly: .only
+        }
+    }
+}
+
+struct PromoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Verify staging, plan, and merge the revision into the target branch (the default command)."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Plan and show the per-component diff; write nothing.")
+    var dryRun = false
+
+    @Option(help: ArgumentHelp("What to promote: full or short SHA, or a ref (default: what staging runs).", valueName: "rev"))
+    var revision: String?
+
+    @Flag(exclusivity: .exclusive)
+    var fastForward: FastForwardFlag = .ff
+
+    @Flag(help: "Do not ask for confirmation on a terminal.")
+    var yes = false
+
+    @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push.", valueName: "n"))
+    var retries: Int = 3
+
+    func validate() throws {
+        guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100, got \(retries)") }
+    }
+
+    func run() throws {
+        var options = common.promoteOptions()
+        options.revision = revision
+        options.dryRun = dryRun
+        options.fastForward = fastForward.policy
+        options.retries = retries
+        try CommandRunner(common: common, assumeYes: yes).run(options) { $0.promote() }
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that every staging cluster reconciled the revision (exit 0) or not (exit 3)."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: ArgumentHelp("The revision to check (default: what staging runs).", valueName: "rev"))
+    var revision: String?
+
+    func run() throws {
+        var options = common.promoteOptions()
+        options.revision = revision
+        try CommandRunner(common: common, assumeYes: true).run(options) { $0.verify() }
+    }
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show, per component, what the target would receive."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: ArgumentHelp("The revision to compare (default: what staging runs, else the source tip).", valueName: "rev"))
+    var revision: String?
+
+    @Flag(name: .customLong("exit-code"), help: "Exit 1 when there are differences, as `git diff --exit-code` does.")
+    var exitCode = false
+
+    func run() throws {
+        var options = common.promoteOptions()
+        options.revision = revision
+        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(options) { $0.diff() }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show branch tips, what staging runs, and the commits and components waiting for promotion."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        try CommandRunner(common: common, assumeYes: true).run(common.promoteOptions()) { $0.status() }
+    }
+}
