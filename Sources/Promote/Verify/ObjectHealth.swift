@@ -67,30 +67,6 @@ struct ObjectHealth: Equatable {
     private static let dependencyNotReady = "DependencyNotReady"
 }
 
-/// The reasons verification gives when no Flux condition decided.
-public enum VerifierReason {
-    /// `spec.suspend` is true.
-    public static let suspended = "Suspended"
-    /// The object has no status, or no `Ready` condition, yet.
-    public static let notReconciled = "NotReconciled"
-    /// `status.observedGeneration` is behind `metadata.generation`.
-    public static let staleGeneration = "StaleGeneration"
-    /// The object has not applied the revision yet (an older revision, or none).
-    public static let revisionPending = "RevisionPending"
-    /// A newer revision that changes what the object applies replaced the revision.
-    public static let revisionSuperseded = "RevisionSuperseded"
-    /// The applied revision is not on the revision's line of history, or not from the source branch.
-    public static let revisionMismatch = "RevisionMismatch"
-    /// The applied revision is not in the local clone.
-    public static let revisionUnknown = "RevisionUnknown"
-    /// `--min-soak` is not met yet.
-    public static let soakPending = "SoakPending"
-    /// `--min-soak` was asked but the object records no history.
-    public static let historyMissing = "HistoryMissing"
-    /// A HelmRelease in a Kustomization's inventory is absent from the cluster status.
-    public static let notFound = "NotFound"
-}
-
 /// How conditions are written in messages.
 enum ConditionText {
     /// `Ready=False HealthCheckFailed: <message>`.

@@ -61,12 +61,16 @@ public struct StagingVerification: Sendable, Equatable {
 public enum StagingVerifier {
     /// Verifies `request` against `snapshots` (one per staging cluster).
     ///
-    /// - Throws: `PromoteError(.badInput)` when there is no snapshot, or a snapshot has no GitRepository
-    ///   tracking this repository's source branch; errors of `graph` as they come.
+    /// - Throws: `PromoteError(.badInput)` when there is no snapshot, when R is not in the local clone, or
+    ///   when a snapshot has no GitRepository tracking this repository's source branch; errors of `graph` as
+    ///   they come.
     public static func verify(_ request: StagingVerificationRequest, snapshots: [ClusterSnapshot],
                               graph: some RevisionGraph) throws -> StagingVerification {
         guard !snapshots.isEmpty else {
             throw PromoteError(.badInput, "no staging cluster status to verify \(request.scope.searchedFor) against")
+        }
+        guard graph.containsCommit(request.revision) else {
+            throw PromoteError(.badInput, "revision \(request.revision.hex) is not in the local clone; fetch \(request.scope.branch) first")
         }
         var clusters: [ClusterVerification] = []
         var problems: [VerificationProblem] = []
@@ -119,7 +123,7 @@ private struct ClusterCheck<Graph: RevisionGraph> {
     mutating func run() throws {
         guard !discovery.kustomizations.isEmpty else {
             problems.append(VerificationProblem(cluster: snapshot.name, kind: nil, object: nil, severity: .failed,
-                                                reason: VerifierReason.notFound, detail: discovery.noKustomizationsDetail))
+                                                reason: VerifierReason.noKustomizations, detail: discovery.noKustomizationsDetail))
             return
         }
         var releases: [(key: FluxObjectKey, owner: FluxObjectKey)] = []

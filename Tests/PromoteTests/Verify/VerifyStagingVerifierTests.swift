@@ -375,12 +375,19 @@ import Testing
         #expect(result.report.status == .failed)
         #expect(result.report.clusters == [ClusterVerification(name: "staging-1", revision: nil, objects: [])])
         #expect(result.failureSummary == ["staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system (the GitRepositories that track this repository's branch); nothing to verify"])
+        #expect(result.problems.map(\.reason) == [VerifierReason.noKustomizations])
         #expect(result.error?.kind == .notVerified)
     }
 
     @Test func noSnapshotIsBadInput() throws {
         #expect(throws: PromoteError(.badInput, "no staging cluster status to verify git@git.example.com:platform/keos-system-services.git@main against")) {
             try verify([])
+        }
+    }
+
+    @Test func aRevisionTheCloneLacksIsBadInput() throws {
+        #expect(throws: PromoteError(.badInput, "revision \(Line.unfetched.hex) is not in the local clone; fetch main first")) {
+            try verify([Flux.Cluster()], revision: Line.unfetched)
         }
     }
 
