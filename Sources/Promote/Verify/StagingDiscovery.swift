@@ -1,0 +1,67 @@
+/// This repository's source branch as staging clusters must track it.
+public struct StagingScope: Sendable, Equatable {
+    /// The repository's remote URL as written in its config (any spelling; see `RepositoryURL`).
+    public var repositoryURL: String
+    /// The source branch staging reconciles, e.g. `main`.
+    public var branch: String
+
+    public init(repositoryURL: String, branch: String) {
+        self.repositoryURL = repositoryURL
+        self.branch = branch
+    }
+
+    /// What discovery looks for, for messages: `https://git.example.com/org/repo.git@main`.
+    var searchedFor: String { "\(RepositoryURL(repositoryURL).displayForm)@\(branch)" }
+}
+
+/// The objects of one cluster that belong to this repository's source branch, found rather than configured.
+///
+/// Sources are the GitRepositories whose URL names this repository and whose tracked branch is the source
+/// branch; the Kustomizations are those whose `spec.sourceRef` (kind `GitRepository`) names one of them.
+public struct StagingDiscovery: Sendable, Equatable {
+    public var cluster: String
+    public var sources: [GitRepositoryObject]
+    /// Sorted by namespace and name.
+    public var kustomizations: [KustomizationObject]
+
+    /// Discovers the objects of `snapshot` that belong to `scope`.
+    ///
+    /// - Throws: `PromoteError(.badInput)` when no GitRepository tracks this repository's source branch:
+    ///   the status does not describe a cluster of this repository (wrong file, URL or branch), saying what
+    ///   was searched for and which GitRepositories were seen.
+    public init(snapshot: ClusterSnapshot, scope: StagingScope) throws(PromoteError) {
+        let repository = RepositoryURL(scope.repositoryURL)
+        let sources = snapshot.gitRepositories.filter {
+            RepositoryURL($0.url).sameRepository(as: repository) && $0.reference.trackedBranch == scope.branch
+        }.sorted { $0.key < $1.key }
+        guard !sources.isEmpty else {
+            let seen = snapshot.gitRepositories.sorted { $0.key < $1.key }.map(Self.describe)
+            let list = seen.isEmpty ? "none" : seen.joined(separator: ", ")
+            throw PromoteError(.badInput, DisplayText.escapingControlCharacters(
+                "\(snapshot.name): no GitRepository tracks \(scope.searchedFor); GitRepositories seen: \(list)"))
+        }
+        let sourceKeys = Set(sources.map(\.key))
+        cluster = snapshot.name
+        self.sources = sources
+        kustomizations = snapshot.kustomizations.filter {
+            $0.sourceRef.kind == "GitRepository" && sourceKeys.contains($0.sourceRef.key)
+        }.sorted { $0.key < $1.key }
+    }
+
+    /// The GitRepository a discovered Kustomization reads from.
+    public func source(of kustomization: KustomizationObject) -> GitRepositoryObject? {
+        sources.first { $0.key == kustomization.sourceRef.key }
+    }
+
+    /// The problem to report when no Kustomization uses the discovered sources.
+    var noKustomizationsDetail: String {
+        let names = sources.map { "GitRepository \($0.key)" }.joined(separator: ", ")
+        return "no Kustomization has a spec.sourceRef naming \(names) (the GitRepositories that track this repository's branch); nothing to verify"
+    }
+
+    /// `flux-system/flux-system ssh://git@host/org/repo@main`, without credentials.
+    private static func describe(_ repository: GitRepositoryObject) -> String {
+        let ref = repository.reference.trackedBranch ?? repository.reference.description
+        return "\(repository.key) \(RepositoryURL(repository.url).displayForm)@\(ref)"
+    }
+}
