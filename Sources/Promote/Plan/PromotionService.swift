@@ -40,11 +40,12 @@ public final class PromotionService {
             let sourceTip = try branchTip(options.sourceBranch)
             report.source.revision = sourceTip
             report.target.revision = try? branchTip(options.targetBranch)
-            let snapshots = try StagingStatus.load(options.stagingStatusFiles)
+            let snapshots = try StagingStatusLoader.load(options.stagingStatusFiles)
             let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
             report.source.revision = revision
-            report.verification = try verification(of: revision, snapshots: snapshots)
-            try requireReconciled(report.verification)
+            let verification = try verify(revision, snapshots: snapshots)
+            report.verification = verification.report
+            if let error = verification.error { throw error }
         }
     }
 
@@ -112,16 +113,16 @@ public final class PromotionService {
         if options.skipVerify {
             report.warnings.append("staging verification skipped (--skip-verify): this revision has not been checked on staging")
         }
-        let snapshots = verifying ? try StagingStatus.load(options.stagingStatusFiles) : nil
-        let revision = try resolveRevision(sourceTip: sourceTip, snapshots: verificationRequired ? snapshots : nil,
-                                           optionalSnapshots: snapshots)
+        let snapshots = verifying ? try StagingStatusLoader.load(options.stagingStatusFiles) : nil
+        let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
         report.source.revision = revision
 
         var verifiedOn: [String]?
         if let snapshots {
-            report.verification = try verification(of: revision, snapshots: snapshots)
-            if verificationRequired { try requireReconciled(report.verification) }
-            if report.verification.status == .reconciled { verifiedOn = report.verification.clusters.map(\.name) }
+            let verification = try verify(revision, snapshots: snapshots)
+            report.verification = verification.report
+            if verificationRequired, let error = verification.error { throw error }
+            if verification.isReconciled { verifiedOn = verification.report.clusters.map(\.name) }
         }
 
         let plan = try makePlan(revision: revision, targetTip: targetTip)
@@ -187,13 +188,13 @@ public final class PromotionService {
         throw PromoteError(.badInput, "branch '\(DisplayEscaping.inline(branch))' not found")
     }
 
-    private func resolveRevision(sourceTip: ObjectID, snapshots: [ClusterSnapshot]?,
-                                 optionalSnapshots: [ClusterSnapshot]? = nil) throws -> ObjectID {
+    /// `--revision`, else what staging runs, else the source tip; always on the source branch.
+    private func resolveRevision(sourceTip: ObjectID, snapshots: [ClusterSnapshot]?) throws -> ObjectID {
         let revision: ObjectID
         if let text = options.revision {
             revision = try repository.resolveCommit(text)
-        } else if let snapshots = snapshots ?? optionalSnapshots {
-            revision = try appliedRevision(snapshots: snapshots)
+        } else if let snapshots {
+            revision = try StagingRevisionResolver.resolve(scope: try stagingScope(), snapshots: snapshots, graph: repository)
         } else {
             revision = sourceTip
         }
@@ -203,11 +204,20 @@ public final class PromotionService {
         return revision
     }
 
-    private func requireReconciled(_ verification: VerificationReport) throws {
-        guard verification.status != .reconciled else { return }
-        let problems = verification.problems
-        let summary = problems.isEmpty ? "not reconciled" : problems.joined(separator: "; ")
-        throw PromoteError(.notVerified, "staging has not reconciled the revision: \(summary)")
+    /// Which GitRepositories belong to this repository: the remote's URL as written in the config, and the source.
+    private func stagingScope() throws -> StagingScope {
+        guard let url = repository.remoteURL(options.remote) else {
+            throw PromoteError(.badInput, "remote '\(DisplayEscaping.inline(options.remote))' has no URL; staging verification matches GitRepositories by the remote's URL")
+        }
+        return StagingScope(repositoryURL: url, branch: options.sourceBranch)
+    }
+
+    private func verify(_ revision: ObjectID, snapshots: [ClusterSnapshot]) throws -> StagingVerification {
+        let scope = try stagingScope()
+        let request = StagingVerificationRequest(
+            repositoryURL: scope.repositoryURL, sourceBranch: options.sourceBranch, revision: revision,
+            componentsDirectory: options.componentsDirectory, minimumSoak: options.minimumSoak, now: context.now())
+        return try StagingVerifier.verify(request, snapshots: snapshots, graph: repository)
     }
 
     // MARK: Planning

@@ -2,26 +2,7 @@ import Foundation
 
 // Temporary adapters until the verification and diff modules land.
 
-public struct ClusterSnapshot: Sendable {}
-
-enum StagingStatus {
-    static func load(_ arguments: [String]) throws -> [ClusterSnapshot] { [] }
-}
-
-extension VerificationReport {
-    /// One line per problem, for the refusal message.
-    var problems: [String] { [] }
-}
-
 extension PromotionService {
-    func appliedRevision(snapshots: [ClusterSnapshot]) throws -> ObjectID {
-        throw PromoteError(.notVerified, "not implemented")
-    }
-
-    func verification(of revision: ObjectID, snapshots: [ClusterSnapshot]) throws -> VerificationReport {
-        VerificationReport(status: .failed, clusters: [])
-    }
-
     func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>) throws -> ComponentDiff {
         let changes = try repository.diffTrees(old: old, new: new)
         var files: [FileChange] = []
