@@ -64,9 +64,13 @@ public struct FileChange: Codable, Sendable, Equatable {
     public var binary: Bool
     /// True when this path conflicts in the merge (only present in a conflicted plan).
     public var conflict: Bool?
+    /// Why this YAML file's release facts were not read (too large, binary, invalid…); absent when read or
+    /// not YAML.
+    public var yamlSkipped: YAMLSkipReason?
 
     public init(path: String, oldPath: String? = nil, change: FileChangeKind, environment: Environment,
-                additions: Int, deletions: Int, binary: Bool, conflict: Bool? = nil) {
+                additions: Int, deletions: Int, binary: Bool, conflict: Bool? = nil,
+                yamlSkipped: YAMLSkipReason? = nil) {
         self.path = path
         self.oldPath = oldPath
         self.change = change
@@ -75,6 +79,7 @@ public struct FileChange: Codable, Sendable, Equatable {
         self.deletions = deletions
         self.binary = binary
         self.conflict = conflict
+        self.yamlSkipped = yamlSkipped
     }
 }
 
@@ -92,9 +97,11 @@ public struct ReleaseChange: Codable, Sendable, Equatable {
     public var to: String?
     /// Dotted paths of `spec.values` keys that differ, sorted.
     public var valuesChanged: [String]
+    /// Whether the object was added to, removed from, or changed in its file.
+    public var change: ObjectChangeKind
 
     public init(kind: String, name: String, namespace: String? = nil, environment: Environment,
-                from: String?, to: String?, valuesChanged: [String]) {
+                from: String?, to: String?, valuesChanged: [String], change: ObjectChangeKind = .modified) {
         self.kind = kind
         self.name = name
         self.namespace = namespace
@@ -102,10 +109,23 @@ public struct ReleaseChange: Codable, Sendable, Equatable {
         self.from = from
         self.to = to
         self.valuesChanged = valuesChanged
+        self.change = change
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, name, namespace, environment, from, to, valuesChanged
+        case kind, name, namespace, environment, change, from, to, valuesChanged
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(String.self, forKey: .kind)
+        name = try container.decode(String.self, forKey: .name)
+        namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+        environment = try container.decode(Environment.self, forKey: .environment)
+        change = try container.decodeIfPresent(ObjectChangeKind.self, forKey: .change) ?? .modified
+        from = try container.decodeIfPresent(String.self, forKey: .from)
+        to = try container.decodeIfPresent(String.self, forKey: .to)
+        valuesChanged = try container.decode([String].self, forKey: .valuesChanged)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -114,6 +134,7 @@ public struct ReleaseChange: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(namespace, forKey: .namespace)
         try container.encode(environment, forKey: .environment)
+        try container.encode(change, forKey: .change)
         try container.encode(from, forKey: .from)
         try container.encode(to, forKey: .to)
         try container.encode(valuesChanged, forKey: .valuesChanged)

@@ -1,0 +1,32 @@
+/// Ordering by UTF-8 bytes, the one order every list in a report uses (like `git`, unlike Swift's `<`,
+/// which compares by Unicode canonical equivalence).
+enum ByteOrder {
+    /// Whether `lhs` sorts before `rhs` when both are compared as UTF-8 bytes.
+    static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+
+    /// Whether `lhs` sorts before `rhs`, an absent value sorting first.
+    static func precedes(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): return false
+        case (nil, _): return true
+        case (_, nil): return false
+        case let (l?, r?): return precedes(l, r)
+        }
+    }
+
+    /// Whether the sequence `lhs` sorts before `rhs`, element by element in byte order.
+    static func precedes(_ lhs: [String], _ rhs: [String]) -> Bool {
+        lhs.lexicographicallyPrecedes(rhs, by: { precedes($0, $1) })
+    }
+
+    /// Whether `lhs` and `rhs` have the same bytes (both absent counts as the same).
+    static func same(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): return true
+        case let (l?, r?): return l.utf8.elementsEqual(r.utf8)
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Yams
+
+/// Reads the YAML documents of one blob within fixed limits, so that no file can fail or stall a run.
+struct ManifestReader: Sendable {
+    /// Larger blobs are not read.
+    var maximumBytes = 1 << 20
+    /// More possible aliases than this and the blob is not read.
+    var maximumAliases = 32
+    /// Deepest nesting converted, aliases included (libyaml itself stops at 1000 per document).
+    var maximumDepth = 512
+
+    /// Every document of `data`; throws why the blob cannot be read safely.
+    ///
+    /// Non-mapping documents are returned too; callers skip what they do not need. Work is bounded by the
+    /// size of `data`: at most four converted nodes per byte, however many aliases it uses.
+    func documents(in data: Data) throws(YAMLSkipReason) -> [YAMLValue] {
+        guard data.count <= maximumBytes else { throw .tooLarge }
+        let bytes = [UInt8](data)
+        let text = String(decoding: bytes, as: UTF8.self)  // repairs invalid UTF-8, which the check below notices
+        guard !bytes.contains(0), text.utf8.elementsEqual(bytes) else { throw .binary }
+        guard AliasScan(bytes).isSafe(maximumAliases: maximumAliases) else { throw .unsafeAliases }
+
+        let nodes: [Node]
+        do {
+            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            var parsed: [Node] = []
+            while let node = try parser.nextRoot() { parsed.append(node) }
+            nodes = parsed
+        } catch {
+            throw .invalidYAML
+        }
+
+        var converter = YAMLValueConverter(nodeBudget: 4 * bytes.count + 64, maximumDepth: maximumDepth)
+        var documents: [YAMLValue] = []
+        for node in nodes { documents.append(try converter.convert(node)) }
+        return documents
+    }
+}

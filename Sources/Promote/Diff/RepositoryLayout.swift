@@ -1,0 +1,41 @@
+/// Where components live in the repository, and which environment a path belongs to.
+///
+/// Paths are compared as UTF-8 bytes, as Git stores them (never by Unicode equivalence).
+struct RepositoryLayout: Sendable, Equatable {
+    /// The components folder without leading `./` or `/` and without a trailing `/`; empty for the root.
+    let componentsDir: String
+
+    /// Accepts `components`, `./clusters/components/` and the like.
+    init(componentsDir: String) {
+        let segments = Self.segments(of: componentsDir).filter { $0 != "." }
+        self.componentsDir = segments.joined(separator: "/")
+    }
+
+    /// The component that `path` lies in: the first segment below the components folder.
+    ///
+    /// `nil` for paths outside the components folder and for files directly inside it (a
+    /// `components/README.md` belongs to no component).
+    func component(of path: String) -> String? {
+        let prefix = componentsDir.isEmpty ? [] : Array(componentsDir.utf8) + [UInt8(ascii: "/")]
+        let bytes = Array(path.utf8)
+        guard bytes.starts(with: prefix) else { return nil }
+        let rest = bytes[prefix.count...]
+        guard let slash = rest.firstIndex(of: UInt8(ascii: "/")), slash != rest.startIndex else { return nil }
+        return String(decoding: rest[..<slash], as: UTF8.self)
+    }
+
+    /// The environment of `path`: its first segment named `base`, `staging` or `production`, else `shared`.
+    static func environment(of path: String) -> Environment {
+        for segment in segments(of: path) {
+            if let environment = Environment(rawValue: segment), environment != .shared {
+                return environment
+            }
+        }
+        return .shared
+    }
+
+    /// The non-empty `/`-separated segments of `path`, split on the byte `/`.
+    private static func segments(of path: String) -> [String] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
