@@ -19,7 +19,7 @@ struct CommandRunner {
         let context = ServiceContext(
             environment: console.environment,
             log: { [console, common] line in
-                if common.verbose { console.err(DisplayEscaping.inline(line)) }
+                if common.verbose { console.err(DisplayText.escaped(line)) }
             },
             confirm: { [console, common, assumeYes] report in
                 guard !assumeYes, console.isInteractive else { return true }
@@ -40,7 +40,7 @@ struct CommandRunner {
         }
 
         for warning in outcome.report.warnings {
-            console.err("warning: \(DisplayEscaping.inline(warning))")
+            console.err("warning: \(DisplayText.escaped(warning))")
         }
         if let failure = outcome.failure {
             fail(failure, report: outcome.report)
@@ -65,7 +65,7 @@ struct CommandRunner {
         } else if common.output == .json {
             console.out(ReportRendering.errorDocument(code: Int(code), message: error.message))
         }
-        console.err("error: \(DisplayEscaping.inline(error.message))")
+        console.err("error: \(DisplayText.escaped(error.message))")
         exit(code)
     }
 
@@ -85,7 +85,7 @@ struct CommandRunner {
         guard let path = console.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
         let markdown = ReportRendering.render(report, format: .markdown, color: false)
         guard let handle = FileHandle(forWritingAtPath: path) else {
-            console.err("warning: cannot write GITHUB_STEP_SUMMARY file \(DisplayEscaping.inline(path))")
+            console.err("warning: cannot write GITHUB_STEP_SUMMARY file \(DisplayText.escaped(path))")
             return
         }
         defer { try? handle.close() }

@@ -20,7 +20,7 @@ public enum KeosPromote {
                 exit(0)
             }
             let message = RootCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            FileHandle.standardError.write(Data("error: \(DisplayEscaping.inline(message)) (see keos-promote --help)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(DisplayText.escaped(message)) (see keos-promote --help)\n".utf8))
             exit(ExitStatus.code(for: .badInput))
         }
     }

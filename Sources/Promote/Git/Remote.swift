@@ -46,7 +46,7 @@ extension Repository {
         var remote: OpaquePointer?
         let result = git_remote_lookup(&remote, pointer, name)
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EINVALIDSPEC.rawValue {
-            throw PromoteError(.badInput, "no remote named '\(DisplayEscaping.inline(name))' in this repository (use --remote)")
+            throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(name))' in this repository (use --remote)")
         }
         try check(result, "look up remote \(name)")
         return Owned(remote!, owner: self, free: { git_remote_free($0) })

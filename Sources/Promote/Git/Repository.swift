@@ -101,16 +101,16 @@ public final class Repository: @unchecked Sendable {
         var object: OpaquePointer?
         let result = git_revparse_single(&object, pointer, revision)
         if result == GIT_ENOTFOUND.rawValue || result == GIT_EINVALIDSPEC.rawValue {
-            throw PromoteError(.badInput, "unknown revision '\(DisplayEscaping.inline(revision))'")
+            throw PromoteError(.badInput, "unknown revision '\(DisplayText.escaped(revision))'")
         }
         if result == GIT_EAMBIGUOUS.rawValue {
-            throw PromoteError(.badInput, "ambiguous revision '\(DisplayEscaping.inline(revision))': give more hex digits")
+            throw PromoteError(.badInput, "ambiguous revision '\(DisplayText.escaped(revision))': give more hex digits")
         }
         try check(result, "resolve \(revision)")
         defer { git_object_free(object) }
         var peeled: OpaquePointer?
         guard git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) == 0, let peeled else {
-            throw PromoteError(.badInput, "revision '\(DisplayEscaping.inline(revision))' is not a commit")
+            throw PromoteError(.badInput, "revision '\(DisplayText.escaped(revision))' is not a commit")
         }
         defer { git_object_free(peeled) }
         return ObjectID(git_object_id(peeled).pointee)

@@ -13,20 +13,20 @@ public enum PromotionMessage {
                 let environments = Set(component.files.map(\.environment))
                 let scope = Environment.allCases.filter(environments.contains).map(\.rawValue).joined(separator: ", ")
                 let production = component.affectsProduction ? "" : ", staging only"
-                lines.append("- \(DisplayEscaping.inline(component.name)) (\(component.change.rawValue): \(scope)\(production))")
+                lines.append("- \(DisplayText.escaped(component.name)) (\(component.change.rawValue): \(scope)\(production))")
             }
         }
         if !diff.outsideComponents.isEmpty {
             lines.append("")
             lines.append("Outside components:")
             for file in diff.outsideComponents {
-                lines.append("- \(DisplayEscaping.inline(file.path))")
+                lines.append("- \(DisplayText.escaped(file.path))")
             }
         }
         lines.append("")
         lines.append("Promoted-Revision: \(revision.hex)")
         if let clusters {
-            lines.append("Verified-On: \(clusters.map(DisplayEscaping.inline).joined(separator: ", "))")
+            lines.append("Verified-On: \(clusters.map(DisplayText.escaped).joined(separator: ", "))")
         } else {
             lines.append("Verification: skipped")
         }

@@ -152,7 +152,7 @@ public final class PromotionService {
         let outside = plan.diff.outsideComponents.filter { $0.conflict == true }.map(\.path)
         if !outside.isEmpty { groups.append("outside components: \(outside.joined(separator: ", "))") }
         if groups.isEmpty { groups = plan.conflicts }
-        return DisplayEscaping.inline(groups.joined(separator: "; "))
+        return DisplayText.escaped(groups.joined(separator: "; "))
     }
 
     // MARK: Steps
@@ -179,13 +179,13 @@ public final class PromotionService {
         if repository.hasRemote(options.remote) {
             if let tip = try repository.referenceTarget(trackingReference(branch)) { return tip }
             let hint = options.fetch ? "" : " (no remote-tracking branch; run without --no-fetch)"
-            throw PromoteError(.badInput, "branch '\(DisplayEscaping.inline(branch))' not found on remote '\(DisplayEscaping.inline(options.remote))'\(hint)")
+            throw PromoteError(.badInput, "branch '\(DisplayText.escaped(branch))' not found on remote '\(DisplayText.escaped(options.remote))'\(hint)")
         }
         if options.fetch {
-            throw PromoteError(.badInput, "no remote named '\(DisplayEscaping.inline(options.remote))' in this repository (use --remote, or --no-fetch to use local branches)")
+            throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(options.remote))' in this repository (use --remote, or --no-fetch to use local branches)")
         }
         if let tip = try repository.referenceTarget("refs/heads/\(branch)") { return tip }
-        throw PromoteError(.badInput, "branch '\(DisplayEscaping.inline(branch))' not found")
+        throw PromoteError(.badInput, "branch '\(DisplayText.escaped(branch))' not found")
     }
 
     /// `--revision`, else what staging runs, else the source tip; always on the source branch.
@@ -199,7 +199,7 @@ public final class PromotionService {
             revision = sourceTip
         }
         guard try repository.isAncestor(revision, of: sourceTip) else {
-            throw PromoteError(.badInput, "revision \(repository.shortID(revision)) is not reachable from \(DisplayEscaping.inline(options.sourceBranch)) (\(repository.shortID(sourceTip))); only revisions on \(DisplayEscaping.inline(options.sourceBranch)) can be promoted")
+            throw PromoteError(.badInput, "revision \(repository.shortID(revision)) is not reachable from \(DisplayText.escaped(options.sourceBranch)) (\(repository.shortID(sourceTip))); only revisions on \(DisplayText.escaped(options.sourceBranch)) can be promoted")
         }
         return revision
     }
@@ -207,7 +207,7 @@ public final class PromotionService {
     /// Which GitRepositories belong to this repository: the remote's URL as written in the config, and the source.
     private func stagingScope() throws -> StagingScope {
         guard let url = repository.remoteURL(options.remote) else {
-            throw PromoteError(.badInput, "remote '\(DisplayEscaping.inline(options.remote))' has no URL; staging verification matches GitRepositories by the remote's URL")
+            throw PromoteError(.badInput, "remote '\(DisplayText.escaped(options.remote))' has no URL; staging verification matches GitRepositories by the remote's URL")
         }
         return StagingScope(repositoryURL: url, branch: options.sourceBranch)
     }
@@ -350,5 +350,17 @@ public final class PromotionService {
         }
         try? repository.updateReference(local, to: commit, expecting: oldTip,
                                         message: "keos-promote: follow \(options.remote)/\(options.targetBranch)")
+    }
+}
+
+extension PromotionService {
+    /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged.
+    func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>) throws -> ComponentDiff {
+        let directory = options.componentsDirectory
+        let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0) } ?? []
+        let newComponents = try repository.entryNames(inFolder: directory, ofTree: new)
+        let builder = ComponentDiffBuilder(componentsDir: directory, blobs: repository)
+        return builder.build(changes: try repository.diffTrees(old: old, new: new), oldComponents: oldComponents,
+                             newComponents: newComponents, conflicts: conflicts)
     }
 }

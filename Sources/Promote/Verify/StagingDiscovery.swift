@@ -37,7 +37,7 @@ public struct StagingDiscovery: Sendable, Equatable {
         guard !sources.isEmpty else {
             let seen = snapshot.gitRepositories.sorted { $0.key < $1.key }.map(Self.describe)
             let list = seen.isEmpty ? "none" : seen.joined(separator: ", ")
-            throw PromoteError(.badInput, DisplayText.escapingControlCharacters(
+            throw PromoteError(.badInput, DisplayText.escaped(
                 "\(snapshot.name): no GitRepository tracks \(scope.searchedFor); GitRepositories seen: \(list)"))
         }
         let sourceKeys = Set(sources.map(\.key))

@@ -74,7 +74,7 @@ public enum StagingStatusLoader {
         do {
             return ClusterSnapshot(name: name, objects: try FluxStatusDocument.objects(from: data))
         } catch {
-            throw PromoteError(.badInput, "\(path): \(DisplayText.escapingControlCharacters(error.message))")
+            throw PromoteError(.badInput, "\(path): \(DisplayText.escaped(error.message))")
         }
     }
 

@@ -33,7 +33,7 @@ public struct VerificationProblem: Sendable, Equatable {
         if let object {
             subject += kind == "HelmRelease" ? " HelmRelease \(object)" : " \(object)"
         }
-        return DisplayText.escapingControlCharacters("\(subject): \(detail)")
+        return DisplayText.escaped("\(subject): \(detail)")
     }
 }
 
@@ -61,26 +61,4 @@ public enum VerifierReason {
     public static let notFound = "NotFound"
     /// No Kustomization on the cluster uses a GitRepository of this repository's source branch.
     public static let noKustomizations = "NoKustomizations"
-}
-
-/// Text from clusters and files made safe for one terminal line.
-enum DisplayText {
-    /// `text` with newlines, tabs, escape sequences and other control characters written as escapes.
-    static func escapingControlCharacters(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.properties.generalCategory == .control {
-                    result += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
-    }
 }

@@ -251,7 +251,7 @@ import Testing
         let result = try verify(cluster("apps") {
             $0.conditions = [.notReady("ReconciliationFailed", "Deployment/apps/web dry-run failed:\n\u{1B}[31mfield is immutable")]
         })
-        #expect(result.failureSummary == [#"staging-1 flux-system/apps: Ready=False ReconciliationFailed: Deployment/apps/web dry-run failed:\n\u{1b}[31mfield is immutable"#])
+        #expect(result.failureSummary == [#"staging-1 flux-system/apps: Ready=False ReconciliationFailed: Deployment/apps/web dry-run failed:\n\u{1B}[31mfield is immutable"#])
         #expect(try object(result, "apps").message.contains("\n"))
     }
 

@@ -38,9 +38,9 @@ struct ReleaseFacts {
 
     /// A `ReleaseChange` per object that was added, removed, or changed its summary or values; ordered by
     /// kind, namespace and name.
-    static func changes(from old: [FluxObject.Key: FluxObject], to new: [FluxObject.Key: FluxObject],
+    static func changes(from old: [ManifestObject.Key: ManifestObject], to new: [ManifestObject.Key: ManifestObject],
                         environment: Environment) -> [ReleaseChange] {
-        let keys = Set(old.keys).union(new.keys).sorted(by: FluxObject.Key.precedes)
+        let keys = Set(old.keys).union(new.keys).sorted(by: ManifestObject.Key.precedes)
         return keys.compactMap { key in
             let before = old[key], after = new[key]
             let valuesChanged = ValuesDiff.changedPaths(from: before?.values, to: after?.values)
@@ -52,10 +52,10 @@ struct ReleaseFacts {
         }
     }
 
-    private func objects(in blob: ObjectID?) throws(YAMLSkipReason) -> [FluxObject.Key: FluxObject] {
+    private func objects(in blob: ObjectID?) throws(YAMLSkipReason) -> [ManifestObject.Key: ManifestObject] {
         guard let blob else { return [:] }
         let data: Data
         do { data = try blobs.blobData(blob) } catch { throw .unreadable }
-        return FluxObject.objects(in: try reader.documents(in: data))
+        return ManifestObject.objects(in: try reader.documents(in: data))
     }
 }

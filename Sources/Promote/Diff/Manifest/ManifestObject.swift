@@ -1,5 +1,5 @@
 /// The facts of one Flux `HelmRelease`, `HelmRepository` or `OCIRepository` declared in a YAML document.
-struct FluxObject: Equatable, Sendable {
+struct ManifestObject: Equatable, Sendable {
     /// Identifies an object within one file: kind, namespace (when declared) and name.
     struct Key: Hashable, Sendable {
         var kind: String
@@ -49,10 +49,10 @@ struct FluxObject: Equatable, Sendable {
     }
 
     /// The objects declared in `documents`; a second declaration of the same key is ignored.
-    static func objects(in documents: [YAMLValue]) -> [Key: FluxObject] {
-        var objects: [Key: FluxObject] = [:]
+    static func objects(in documents: [YAMLValue]) -> [Key: ManifestObject] {
+        var objects: [Key: ManifestObject] = [:]
         for document in documents {
-            guard let object = FluxObject(document: document), objects[object.key] == nil else { continue }
+            guard let object = ManifestObject(document: document), objects[object.key] == nil else { continue }
             objects[object.key] = object
         }
         return objects
