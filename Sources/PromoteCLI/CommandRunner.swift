@@ -14,7 +14,8 @@ struct CommandRunner {
         var planShown = false
     }
 
-    func run(_ options: PromoteOptions, _ command: (PromotionService) -> CommandOutcome) throws {
+    func run(_ name: PromotionReport.Command, _ options: PromoteOptions,
+             _ command: (PromotionService) -> CommandOutcome) throws {
         let promptState = PromptState()
         let context = ServiceContext(
             environment: console.environment,
@@ -36,14 +37,17 @@ struct CommandRunner {
         do {
             outcome = command(try PromotionService(options: options, context: context))
         } catch let error as PromoteError {
-            fail(error, report: nil)
+            fail(error, report: PromotionReport(command: name, source: .init(branch: options.sourceBranch, revision: nil),
+                                                target: .init(branch: options.targetBranch, revision: nil),
+                                                dryRun: options.dryRun), informative: false)
         }
 
         for warning in outcome.report.warnings {
             console.err("warning: \(DisplayText.escaped(warning))")
         }
         if let failure = outcome.failure {
-            fail(failure, report: outcome.report)
+            let informative = failure.kind == .notVerified || failure.kind == .conflict || failure.kind == .targetMoved
+            fail(failure, report: outcome.report, informative: informative)
         }
         if !(promptState.planShown && common.output == .text) || outcome.report.result.pushed {
             emit(outcome.report, shownBefore: promptState.planShown)
@@ -53,17 +57,14 @@ struct CommandRunner {
         }
     }
 
-    /// Prints the report (when it carries information), the one-line error, and exits with the kind's code.
-    private func fail(_ error: PromoteError, report: PromotionReport?) -> Never {
+    /// Prints the report (always as JSON or Markdown; as text when `informative`), the one-line error on
+    /// stderr, and exits with the kind's code.
+    private func fail(_ error: PromoteError, report: PromotionReport, informative: Bool) -> Never {
         let code = ExitStatus.code(for: error.kind)
-        if var report {
-            report.error = .init(code: Int(code), message: error.message)
-            let informative = error.kind == .notVerified || error.kind == .conflict || error.kind == .targetMoved
-            if common.output != .text || informative {
-                emit(report, shownBefore: false)
-            }
-        } else if common.output == .json {
-            console.out(ReportRendering.errorDocument(code: Int(code), message: error.message))
+        var report = report
+        report.error = .init(code: Int(code), message: error.message)
+        if common.output != .text || informative {
+            emit(report, shownBefore: false)
         }
         console.err("error: \(DisplayText.escaped(error.message))")
         exit(code)

@@ -74,7 +74,7 @@ struct PromoteCommand: ParsableCommand {
         options.dryRun = dryRun
         options.fastForward = fastForward.policy
         options.retries = retries
-        try CommandRunner(common: common, assumeYes: yes).run(options) { $0.promote() }
+        try CommandRunner(common: common, assumeYes: yes).run(.promote, options) { $0.promote() }
     }
 }
 
@@ -92,7 +92,7 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         var options = common.promoteOptions()
         options.revision = revision
-        try CommandRunner(common: common, assumeYes: true).run(options) { $0.verify() }
+        try CommandRunner(common: common, assumeYes: true).run(.verify, options) { $0.verify() }
     }
 }
 
@@ -113,7 +113,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         var options = common.promoteOptions()
         options.revision = revision
-        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(options) { $0.diff() }
+        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(.diff, options) { $0.diff() }
     }
 }
 
@@ -126,6 +126,6 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        try CommandRunner(common: common, assumeYes: true).run(common.promoteOptions()) { $0.status() }
+        try CommandRunner(common: common, assumeYes: true).run(.status, common.promoteOptions()) { $0.status() }
     }
 }

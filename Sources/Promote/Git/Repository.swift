@@ -17,23 +17,24 @@ public final class Repository: @unchecked Sendable {
     /// Throws `PromoteError.badInput` when no repository is there or it is a shallow clone.
     public static func open(at path: String) throws -> Repository {
         _ = Libgit2.ready
+        let shown = DisplayText.escaped(URL(fileURLWithPath: path).standardizedFileURL.path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw PromoteError(.badInput, "\(path): no such directory")
+            throw PromoteError(.badInput, "\(shown): no such directory")
         }
         var raw: OpaquePointer?
         let result = git_repository_open_ext(&raw, path, 0, nil)
         if result == GIT_ENOTFOUND.rawValue {
-            throw PromoteError(.badInput, "\(path): not a git repository (or any of the parent directories)")
+            throw PromoteError(.badInput, "\(shown): not a git repository (or any of the parent directories)")
         }
         do {
             try check(result, "open repository \(path)")
         } catch {
-            throw PromoteError(.badInput, "\(path): cannot open repository: \(error.message)")
+            throw PromoteError(.badInput, "\(shown): cannot open repository: \(error.message)")
         }
         let repository = Repository(pointer: raw!)
         if git_repository_is_shallow(repository.pointer) == 1 {
-            throw PromoteError(.badInput, "\(path): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
+            throw PromoteError(.badInput, "\(shown): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
         }
         return repository
     }
