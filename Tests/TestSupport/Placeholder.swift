@@ -1,2 +1,0 @@
-/// Test support lives here.
-public enum TestSupportPlaceholder {}
