@@ -12,8 +12,8 @@ public enum PromotionMessage {
             for component in diff.components {
                 let environments = Set(component.files.map(\.environment))
                 let scope = Environment.allCases.filter(environments.contains).map(\.rawValue).joined(separator: ", ")
-                let production = component.affectsProduction ? "" : ", staging only"
-                lines.append("- \(DisplayText.escaped(component.name)) (\(component.change.rawValue): \(scope)\(production))")
+                let production = component.affectsProduction ? "" : " (staging only)"
+                lines.append("- \(DisplayText.escaped(component.name)): \(component.change.rawValue) in \(scope)\(production)")
             }
         }
         if !diff.outsideComponents.isEmpty {
