@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Promote
+
+/// The in-memory merge agrees with `git merge-tree --write-tree`: the same tree for clean merges, the same
+/// conflicting paths otherwise.
+@Suite struct MergeOracleTests {
+    /// `production` and `main` diverge from one base with random edits, some touching the same files.
+    static func divergent(seed: UInt64, mainEdits: Int, productionEdits: Int) throws -> (GitFixture, String, String) {
+        let fixture = try GitFixture(files: [:])
+        var generator = HistoryGenerator(seed: seed)
+        let base = try fixture.commit(generator.initialTree(), on: "main", message: "initial", in: fixture.origin)
+        try fixture.createBranch("production", at: base, in: fixture.origin)
+        var productionGenerator = generator
+        productionGenerator.random = SeededGenerator(seed: seed &* 7919)
+        let main = try fixture.commit(generator.edits(count: mainEdits, prefix: "main"), on: "main", message: "main", in: fixture.origin)
+        let production = try fixture.commit(productionGenerator.edits(count: productionEdits, prefix: "prod", allowRenames: false),
+                                            on: "production", message: "production", in: fixture.origin)
+        return (fixture, production, main)
+    }
+
+    @Test(arguments: Array(1...16) as [UInt64])
+    func mergeMatchesGitMergeTree(seed: UInt64) throws {
+        let (fixture, production, main) = try Self.divergent(seed: seed, mainEdits: 8, productionEdits: 5)
+        let repository = try Repository.open(at: fixture.origin.path)
+        let ours = try repository.mergeCommits(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!)
+        let oracle = try fixture.mergeTree(production, main, in: fixture.origin)
+        switch (ours, oracle) {
+        case (.clean(let tree), .clean(let expected)):
+            #expect(tree.hex == expected)
+        case (.conflicts(let paths), .conflicted(_, let expected)):
+            #expect(paths == expected.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        default:
+            Issue.record("libgit2 says \(ours), git merge-tree says \(oracle)")
+        }
+    }
+
+    @Test func theSeedsProduceBothCleanAndConflictingMerges() throws {
+        var clean = 0
+        var conflicted = 0
+        for seed in Array(1...16) as [UInt64] {
+            let (fixture, production, main) = try Self.divergent(seed: seed, mainEdits: 8, productionEdits: 5)
+            if try fixture.mergeTree(production, main, in: fixture.origin).isClean { clean += 1 } else { conflicted += 1 }
+        }
+        #expect(clean >= 3)
+        #expect(conflicted >= 3)
+    }
+
+    @Test func conflictKindsMatchGit() throws {
+        let fixture = try GitFixture(files: [
+            "components/a/base/both.yaml": "one\ntwo\nthree\n",
+            "components/b/production/gone.yaml": "keep me\nplease\n",
+            "update/moved.txt": "alpha\nbeta\ngamma\ndelta\nepsilon\nzeta\n",
+        ])
+        let base = try fixture.revParse("main", in: fixture.origin)
+        try fixture.createBranch("production", at: base, in: fixture.origin)
+        let production = try fixture.commit([
+            "components/a/base/both.yaml": "one\nTWO on production\nthree\n",
+            "components/b/production/gone.yaml": .delete,
+            "components/c/staging/new.yaml": "production says\n",
+            "update/moved.txt": "alpha\nbeta\ngamma\ndelta\nepsilon\nzeta\nproduction line\n",
+        ], on: "production", message: "production side", in: fixture.origin)
+        try fixture.commit([
+            "components/a/base/both.yaml": "one\nTWO on main\nthree\n",
+            "components/b/production/gone.yaml": "keep me\nplease, edited\n",
+            "components/c/staging/new.yaml": "main says\n",
+        ], on: "main", message: "main side", in: fixture.origin)
+        let main = try fixture.rename("update/moved.txt", to: "update/renamed.txt", on: "main", message: "rename", in: fixture.origin)
+
+        let repository = try Repository.open(at: fixture.origin.path)
+        let outcome = try repository.mergeCommits(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!)
+        let oracle = try fixture.mergeTree(production, main, in: fixture.origin)
+        #expect(outcome == .conflicts(oracle.conflictingPaths))
+        #expect(oracle.conflictingPaths == ["components/a/base/both.yaml", "components/b/production/gone.yaml", "components/c/staging/new.yaml"])
+    }
+
+    @Test func aFileAddedToADirectoryTheOtherSideMovedConflictsAsInGit() throws {
+        let fixture = try GitFixture(files: [
+            "components/logging/controllers/base/release.yaml": "kind: HelmRelease\nname: loki\nversion: 1\n",
+            "components/logging/controllers/base/repository.yaml": "kind: HelmRepository\nurl: https://charts\n",
+            "README.md": "hello\n",
+        ])
+        let base = try fixture.revParse("main", in: fixture.origin)
+        try fixture.createBranch("production", at: base, in: fixture.origin)
+        let production = try fixture.commit(["components/logging/controllers/base/extra.yaml": "added on production\n"],
+                                            on: "production", message: "add", in: fixture.origin)
+        try fixture.rename("components/logging/controllers/base/release.yaml", to: "components/observability/logging/release.yaml",
+                           on: "main", message: "move 1", in: fixture.origin)
+        let main = try fixture.rename("components/logging/controllers/base/repository.yaml", to: "components/observability/logging/repository.yaml",
+                                      on: "main", message: "move 2", in: fixture.origin)
+
+        let repository = try Repository.open(at: fixture.origin.path)
+        let outcome = try repository.mergeCommits(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!)
+        let oracle = try fixture.mergeTree(production, main, in: fixture.origin)
+        #expect(oracle.conflictingPaths == ["components/observability/logging/extra.yaml"])
+        #expect(outcome == .conflicts(oracle.conflictingPaths))
+    }
+
+    @Test func directoryRenamesFollowGitsVoting() {
+        let renames = DirectoryRenames.detect(fileRenames: [
+            ("a/b/c/x.yaml", "a/q/c/x.yaml"),
+            ("a/b/c/y.yaml", "a/q/c/y.yaml"),
+            ("split/one.yaml", "left/one.yaml"),
+            ("split/two.yaml", "right/two.yaml"),
+            ("kept/z.yaml", "elsewhere/z.yaml"),
+        ], isRemoved: { $0 != "kept" })
+        #expect(renames == ["a/b/c": "a/q/c", "a/b": "a/q"])
+        #expect(DirectoryRenames.relocation(of: "a/b/c/new.yaml", by: renames) == "a/q/c/new.yaml")
+        #expect(DirectoryRenames.relocation(of: "a/b/other/new.yaml", by: renames) == "a/q/other/new.yaml")
+        #expect(DirectoryRenames.relocation(of: "kept/new.yaml", by: renames) == nil)
+    }
+}
