@@ -23,7 +23,7 @@ public final class GitFixture: Sendable {
     /// Creates `origin.git` with one commit on `branch` holding `files` (none when empty), and
     /// clones it. The clone's `origin` URL is the origin's absolute path.
     public init(
-        files: [String: FileChange] = ["README.md": "# fixture\n"],
+        files: [String: FixtureFile] = ["README.md": "# fixture\n"],
         branch: String = "main",
         message: String = "Initial commit"
     ) throws {
@@ -121,7 +121,7 @@ public final class GitFixture: Sendable {
     /// reset to the new commit so the clone stays clean.
     @discardableResult
     public func commit(
-        _ changes: [String: FileChange],
+        _ changes: [String: FixtureFile],
         on branch: String,
         message: String,
         in repository: URL? = nil,
@@ -195,7 +195,7 @@ public final class GitFixture: Sendable {
         let repo = repository ?? clone
         let mode = try git("ls-tree", "refs/heads/\(branch)", "--", path, in: repo).split(separator: " ").first.map(String.init)
         let data = try showData(path, at: branch, in: repo)
-        let change: FileChange = mode == "120000"
+        let change: FixtureFile = mode == "120000"
             ? .symlink(String(decoding: data, as: UTF8.self))
             : .file(data, executable: mode == "100755")
         return try commit([path: .delete, newPath: change], on: branch, message: message, in: repo)

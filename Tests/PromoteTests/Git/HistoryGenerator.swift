@@ -28,8 +28,8 @@ struct HistoryGenerator {
     }
 
     /// The initial tree: a few components with `base`/`staging`/`production`, a nested layer, files outside.
-    mutating func initialTree() -> [String: TestSupport.FileChange] {
-        var changes: [String: TestSupport.FileChange] = [:]
+    mutating func initialTree() -> [String: FixtureFile] {
+        var changes: [String: FixtureFile] = [:]
         let components = ["gosec", "observability", "storage", "command-center", "clusterwide-config"]
         for component in components {
             for environment in ["base", "staging", "production"] {
@@ -47,8 +47,8 @@ struct HistoryGenerator {
 
     /// `count` random edits on the current files: modify, add, delete, rename (with or without a small edit),
     /// binary changes; `prefix` keeps paths of different branches apart.
-    mutating func edits(count: Int, prefix: String, allowRenames: Bool = true) -> [String: TestSupport.FileChange] {
-        var changes: [String: TestSupport.FileChange] = [:]
+    mutating func edits(count: Int, prefix: String, allowRenames: Bool = true) -> [String: FixtureFile] {
+        var changes: [String: FixtureFile] = [:]
         for step in 0..<count {
             let existing = files.keys.sorted().filter { changes[$0] == nil }
             let roll = Int.random(in: 0..<100, using: &random)
@@ -89,7 +89,7 @@ struct HistoryGenerator {
     }
 
     /// Forgets the current files (after switching branches the caller re-seeds them).
-    mutating func remember(_ changes: [String: TestSupport.FileChange]) {
+    mutating func remember(_ changes: [String: FixtureFile]) {
         for (path, change) in changes {
             switch change {
             case .file(let data, _):

@@ -3,7 +3,7 @@ import Foundation
 /// What to do to one path in a commit made with `GitFixture.commit(_:on:message:)`.
 ///
 /// A string literal stands for a text file: `["README.md": "# hello\n", "old.txt": .delete]`.
-public enum FileChange: Sendable, Equatable, ExpressibleByStringLiteral {
+public enum FixtureFile: Sendable, Equatable, ExpressibleByStringLiteral {
     /// A regular file with these bytes; `executable` sets mode 100755.
     case file(Data, executable: Bool)
     /// A symbolic link pointing at `target`.
@@ -16,11 +16,11 @@ public enum FileChange: Sendable, Equatable, ExpressibleByStringLiteral {
     }
 
     /// A text file.
-    public static func text(_ contents: String) -> FileChange { .file(Data(contents.utf8), executable: false) }
+    public static func text(_ contents: String) -> FixtureFile { .file(Data(contents.utf8), executable: false) }
     /// A file with arbitrary bytes.
-    public static func binary(_ contents: Data) -> FileChange { .file(contents, executable: false) }
+    public static func binary(_ contents: Data) -> FixtureFile { .file(contents, executable: false) }
     /// An executable script.
-    public static func executable(_ contents: String) -> FileChange { .file(Data(contents.utf8), executable: true) }
+    public static func executable(_ contents: String) -> FixtureFile { .file(Data(contents.utf8), executable: true) }
 }
 
 /// Hands out increasing commit dates so that history order never depends on the wall clock.
