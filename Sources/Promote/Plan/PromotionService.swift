@@ -43,6 +43,7 @@ public final class PromotionService {
             let snapshots = try StagingStatusLoader.load(options.stagingStatusFiles)
             let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
             report.source.revision = revision
+            report.source.tip = revision == sourceTip ? nil : sourceTip
             let verification = try verify(revision, snapshots: snapshots)
             report.verification = verification.report
             if let error = verification.error { throw error }
@@ -63,7 +64,8 @@ public final class PromotionService {
             let waiting = try repository.commits(from: state.sourceTip, excluding: state.plan.targetTip, limit: 200)
             report.waitingCommits = try waiting.map { id in
                 let info = try repository.commitInfo(id)
-                return PromotionReport.WaitingCommit(id: id, summary: info.summary, author: info.author, time: info.time)
+                return PromotionReport.WaitingCommit(id: id, summary: info.summary, author: info.author, time: info.time,
+                                                     included: try repository.isAncestor(id, of: state.revision))
             }
         }
     }
@@ -116,6 +118,7 @@ public final class PromotionService {
         let snapshots = verifying ? try StagingStatusLoader.load(options.stagingStatusFiles) : nil
         let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
         report.source.revision = revision
+        report.source.tip = revision == sourceTip ? nil : sourceTip
 
         var verifiedOn: [String]?
         if let snapshots {

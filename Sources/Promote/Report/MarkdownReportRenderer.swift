@@ -44,6 +44,10 @@ public struct MarkdownReportRenderer: ReportRenderer {
         }
         if report.dryRun { facts += " (dry run)" }
         lines.append(facts + ".")
+        if let tip = report.source.tip {
+            lines.append(MarkdownText.code(report.source.branch) + " is at " + ReportWording.revision(tip).markdown
+                         + ", ahead of the revision shown.")
+        }
         if report.command != .verify { lines.append("Summary: " + ReportWording.summary(report) + ".") }
         lines += report.warnings.map { "> **Warning:** " + MarkdownText.prose($0) }
         return lines.joined(separator: "\n\n")
@@ -56,6 +60,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
         lines += commits.map { commit in
             "- " + MarkdownText.code(commit.id.prefix(ReportWording.shortRevisionLength)) + " "
                 + MarkdownText.prose(commit.summary) + " (" + MarkdownText.prose(commit.author) + ")"
+                + (commit.included ? "" : " — " + ReportWording.notIncluded)
         }
         return lines.joined(separator: "\n")
     }

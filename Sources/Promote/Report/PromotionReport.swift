@@ -6,19 +6,24 @@ import Foundation
 public struct PromotionReport: Codable, Sendable, Equatable {
     public struct BranchState: Codable, Sendable, Equatable {
         public var branch: String
+        /// For the source: the revision being promoted; for the target: the tip the plan starts from.
         public var revision: ObjectID?
+        /// The branch tip on the remote, when it differs from `revision` (the source ahead of what staging runs).
+        public var tip: ObjectID?
 
-        public init(branch: String, revision: ObjectID?) {
+        public init(branch: String, revision: ObjectID?, tip: ObjectID? = nil) {
             self.branch = branch
             self.revision = revision
+            self.tip = tip
         }
 
-        private enum CodingKeys: String, CodingKey { case branch, revision }
+        private enum CodingKeys: String, CodingKey { case branch, revision, tip }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(branch, forKey: .branch)
             try container.encode(revision, forKey: .revision)
+            try container.encodeIfPresent(tip, forKey: .tip)
         }
     }
 
@@ -79,12 +84,15 @@ public struct PromotionReport: Codable, Sendable, Equatable {
         public var author: String
         /// Commit time, seconds since 1970.
         public var time: Int64
+        /// Whether the revision being promoted contains it (false: newer than what staging runs).
+        public var included: Bool
 
-        public init(id: ObjectID, summary: String, author: String, time: Int64) {
+        public init(id: ObjectID, summary: String, author: String, time: Int64, included: Bool = true) {
             self.id = id
             self.summary = summary
             self.author = author
             self.time = time
+            self.included = included
         }
     }
 

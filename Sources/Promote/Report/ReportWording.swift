@@ -3,6 +3,9 @@ enum ReportWording {
     /// Hex digits shown for a revision in prose (JSON always carries all 40).
     static let shortRevisionLength = 7
 
+    /// Said of a waiting commit newer than the revision being promoted.
+    static let notIncluded = "after the revision shown"
+
     /// `branch@1a2b3c4`, or just the branch when its revision is unknown.
     static func branch(_ state: PromotionReport.BranchState) -> Phrase {
         .literal(state.revision.map { state.branch + "@" + $0.prefix(shortRevisionLength) } ?? state.branch)

@@ -39,6 +39,10 @@ public struct TextReportRenderer: ReportRenderer {
             + (ReportWording.branch(report.source) + " → " + ReportWording.branch(report.target)).text
         if report.dryRun { title += " (dry run)" }
         var lines = [title]
+        if let tip = report.source.tip {
+            lines.append(DisplayText.escaped(report.source.branch) + " is at " + ReportWording.revision(tip).text
+                         + ", ahead of the revision shown")
+        }
         if report.command != .verify {
             lines.append("merge base " + ReportWording.revision(report.mergeBase).text
                          + ", action " + report.action.rawValue)
@@ -63,7 +67,8 @@ public struct TextReportRenderer: ReportRenderer {
                      + ReportWording.count(commits.count, "commit") + (commits.isEmpty ? "" : ", newest first")]
         for commit in commits {
             lines.append("  " + terminal.paint(commit.id.prefix(ReportWording.shortRevisionLength), .yellow) + " "
-                         + DisplayText.escaped(commit.summary) + " (" + DisplayText.escaped(commit.author) + ")")
+                         + DisplayText.escaped(commit.summary) + " (" + DisplayText.escaped(commit.author) + ")"
+                         + (commit.included ? "" : " — " + ReportWording.notIncluded))
         }
         return lines
     }
