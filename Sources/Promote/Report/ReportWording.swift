@@ -76,7 +76,9 @@ enum ReportWording {
     /// `staging-1 (main@sha1:…): 2 of 3 objects ready`.
     static func cluster(_ cluster: ClusterVerification) -> Phrase {
         let ready = cluster.objects.filter(\.ready).count
-        let revision = cluster.revision.map { Phrase.words(" (") + .literal($0) + ")" } ?? Phrase()
+        let revision = cluster.revision.map { text in
+            Phrase.words(" (") + .literal(ObjectID(hex: text)?.prefix(shortRevisionLength) ?? text) + ")"
+        } ?? Phrase()
         return .literal(cluster.name) + revision + ": \(ready) of \(cluster.objects.count) objects ready"
     }
 
