@@ -116,7 +116,14 @@ public final class PromotionService {
             report.warnings.append("staging verification skipped (--skip-verify): this revision has not been checked on staging")
         }
         let snapshots = verifying ? try StagingStatusLoader.load(options.stagingStatusFiles) : nil
-        let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
+        let revision: ObjectID
+        do {
+            revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
+        } catch let error as PromoteError where error.kind == .notVerified && !verificationRequired {
+            // diff and status still answer when staging cannot name one revision: they show the source tip.
+            report.warnings.append("\(error.message); showing \(options.sourceBranch)'s tip instead")
+            revision = sourceTip
+        }
         report.source.revision = revision
         report.source.tip = revision == sourceTip ? nil : sourceTip
 
