@@ -27,4 +27,19 @@ import TestSupport
         #expect(!containsEscape(result.stdoutData), "\(result.stdout.debugDescription)")
         #expect(!containsEscape(result.stderrData), "\(result.stderr.debugDescription)")
     }
+
+    @Test("escape sequences in file names and commit messages are shown escaped, never sent to the terminal")
+    func hostileRepositoryContent() throws {
+        let world = try FixtureWorld()
+        try world.commit(["components/app/base/\u{1B}[31mred\u{1B}[0m.yaml": "x: 1\n"], on: "main",
+                         message: "evil \u{1B}]0;pwned\u{07} title")
+        for command in [["diff"], ["status"], ["--dry-run"], ["diff", "--output", "markdown"]] {
+            let result = try world.keos(command + ["--skip-verify"])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("red"), "the file is listed\n\(result)")
+            #expect(!containsEscape(result.stdoutData), "\(command): \(result.stdout.debugDescription)")
+            #expect(!containsEscape(result.stderrData), "\(command): \(result.stderr.debugDescription)")
+            #expect(!result.stdoutData.contains(0x07), "BEL from the commit message\n\(result.stdout.debugDescription)")
+        }
+    }
 }

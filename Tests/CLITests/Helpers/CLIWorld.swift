@@ -370,6 +370,10 @@ final class FixtureWorld: @unchecked Sendable {
 
     /// Runs the tool in the clone, with the fixture's home (its git identity).
     func keos(_ arguments: String...) throws -> ProcessResult {
+        try keos(arguments)
+    }
+
+    func keos(_ arguments: [String]) throws -> ProcessResult {
         try CLI.run(arguments, in: clone, home: fixture.environment.home)
     }
 }
