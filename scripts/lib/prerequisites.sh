@@ -28,6 +28,7 @@ ensure_prerequisites() {
         $sudo apt-get update -qq >&2
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
     fi
+    ensure_jsonschema
     local version
     version="$(git --version | sed -E 's/^git version ([0-9]+)\.([0-9]+).*/\1 \2/')"
     set -- $version
@@ -35,4 +36,19 @@ ensure_prerequisites() {
         echo "error: git $(git --version) is too old; the tests need git >= 2.38 (merge-tree --write-tree)" >&2
         exit 1
     fi
+}
+
+# The CLI tests validate `--output json` against schema/report.schema.json with python3's jsonschema;
+# installs it with pip (for this user) when it is missing. Quiet, and a no-op once it is there.
+ensure_jsonschema() {
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "warning: python3 not found; the CLI tests that validate JSON output will fail" >&2
+        return 0
+    fi
+    python3 -c 'import jsonschema' >/dev/null 2>&1 && return 0
+    echo "installing: python3 jsonschema (pip, --user)" >&2
+    # Debian 12 marks its Python as externally managed; a --user install is what we want here.
+    python3 -m pip install --quiet --disable-pip-version-check --user jsonschema >&2 2>/dev/null \
+        || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages jsonschema >&2 \
+        || echo "warning: could not install python3 jsonschema; the CLI tests that validate JSON output will fail" >&2
 }
