@@ -43,7 +43,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Promote", "TestSupport"]
+            dependencies: ["Promote", "TestSupport"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -20,6 +20,10 @@ public enum KeosPromote {
                 exit(0)
             }
             let message = RootCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if UsageFailure.wantsJSON(arguments) {
+                FileHandle.standardOutput.write(Data(UsageFailure.jsonDocument(arguments: arguments, message: message).utf8))
+            }
             FileHandle.standardError.write(Data("error: \(DisplayText.escaped(message)) (see keos-promote --help)\n".utf8))
             exit(ExitStatus.code(for: .badInput))
         }
@@ -40,4 +44,28 @@ enum ExitStatus {
 
     /// `git diff --exit-code`: there are differences.
     static let differences: Int32 = 1
+}
+
+/// A command line that could not be parsed, reported as JSON when the user asked for JSON.
+enum UsageFailure {
+    /// Whether the arguments ask for `--output json` (either spelling), even though parsing failed.
+    static func wantsJSON(_ arguments: [String]) -> Bool {
+        zip(arguments, arguments.dropFirst()).contains { $0 == "--output" && $1 == "json" }
+            || arguments.contains("--output=json")
+    }
+
+    /// The schema-shaped report of a usage error (exit 2), with the subcommand and branches the arguments name.
+    static func jsonDocument(arguments: [String], message: String) -> String {
+        func value(_ flag: String, default fallback: String) -> String {
+            if let index = arguments.firstIndex(of: flag), index + 1 < arguments.count { return arguments[index + 1] }
+            return arguments.first { $0.hasPrefix(flag + "=") }.map { String($0.dropFirst(flag.count + 1)) } ?? fallback
+        }
+        let command = arguments.lazy.compactMap(PromotionReport.Command.init(rawValue:)).first ?? .promote
+        var report = PromotionReport(command: command,
+                                     source: .init(branch: value("--source", default: "main"), revision: nil),
+                                     target: .init(branch: value("--target", default: "production"), revision: nil),
+                                     dryRun: arguments.contains("--dry-run"))
+        report.error = .init(code: Int(ExitStatus.code(for: .badInput)), message: message)
+        return ReportRendering.render(report, format: .json, color: false)
+    }
 }

@@ -13,7 +13,7 @@ import TestSupport
         let out = result.stdout
         #expect(out.contains("main@\(world.mainTip.prefix(7))"), "source tip\n\(out)")
         #expect(out.contains("production@\(world.productionTip.prefix(7))"), "target tip\n\(out)")
-        #expect(out.contains("staging-1 (\(world.mainTip)"), "what staging runs\n\(out)")
+        #expect(out.contains("staging-1 (\(world.mainTip.prefix(7)))"), "what staging runs\n\(out)")
         #expect(out.contains("waiting on main: 5 commits"), "\(out)")
         let waiting = try world.git("rev-list", "refs/heads/production..refs/heads/main", in: world.origin).split(separator: "\n")
         #expect(waiting.count == 5)

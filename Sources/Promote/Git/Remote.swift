@@ -7,6 +7,8 @@ final class TransferContext {
     var rejections: [(reference: String, reason: String)] = []
     /// How often libgit2 asked for credentials during this operation.
     var credentialAttempts = 0
+    /// What the server said on its progress channel (`remote: …` lines: hook output, rejections).
+    var serverMessages = ""
 }
 
 /// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
@@ -16,6 +18,16 @@ enum RemoteCallbacks {
         let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
         let name = reference.map { GitPath.decode($0) } ?? "?"
         context.rejections.append((name, GitPath.decode(status)))
+        return 0
+    }
+
+    /// Keeps what the server prints (hooks' output arrives here), capped so a chatty server cannot fill memory.
+    static let serverMessage: git_transport_message_cb = { text, length, payload in
+        guard let payload, let text, length > 0 else { return 0 }
+        let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
+        guard context.serverMessages.utf8.count < 16_384 else { return 0 }
+        let bytes = UnsafeRawBufferPointer(start: text, count: Int(length))
+        context.serverMessages += String(decoding: bytes, as: UTF8.self)
         return 0
     }
 
@@ -52,8 +64,10 @@ extension Repository {
         return Owned(remote!, owner: self, free: { git_remote_free($0) })
     }
 
-    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags.
-    public func fetch(remote name: String, refspecs: [String]) throws {
+    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags, and
+    /// returns the names of the references the remote advertised (so a caller can tell a deleted branch).
+    @discardableResult
+    public func fetch(remote name: String, refspecs: [String]) throws -> Set<String> {
         let remote = try lookupRemote(name)
         let context = TransferContext()
         var options = git_fetch_options()
@@ -68,6 +82,19 @@ extension Repository {
                           "fetch from \(name)")
             }
         }
+        return try advertisedReferences(remote.pointer)
+    }
+
+    /// The reference names a remote advertised on its last connection (available after disconnecting).
+    private func advertisedReferences(_ remote: OpaquePointer) throws -> Set<String> {
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try check(git_remote_ls(&heads, &count, remote), "list the remote's references")
+        var names = Set<String>()
+        for index in 0..<count {
+            if let name = heads?[index]?.pointee.name { names.insert(String(cString: name)) }
+        }
+        return names
     }
 
     /// Pushes the refspecs (never forced unless a refspec says `+`, which this tool never does).
@@ -80,6 +107,7 @@ extension Repository {
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
         options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
+        options.callbacks.sideband_progress = RemoteCallbacks.serverMessage
         options.callbacks.credentials = RemoteCallbacks.credentials
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
@@ -88,7 +116,8 @@ extension Repository {
             }
         }
         if !context.rejections.isEmpty {
-            throw PushRejected(rejections: context.rejections.map { .init(reference: $0.reference, reason: $0.reason) })
+            throw PushRejected(rejections: context.rejections.map { .init(reference: $0.reference, reason: $0.reason) },
+                               serverMessage: context.serverMessages)
         }
     }
 }
@@ -101,9 +130,20 @@ public struct PushRejected: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     public var rejections: [Rejection]
+    /// The server's own words (a hook's output), one line each, without progress noise.
+    public var serverLines: [String]
+
+    public init(rejections: [Rejection], serverMessage: String = "") {
+        self.rejections = rejections
+        self.serverLines = serverMessage
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
 
     public var description: String {
-        rejections.map { "\($0.reference) rejected: \($0.reason)" }.joined(separator: "; ")
+        let refused = rejections.map { "\($0.reference) rejected: \($0.reason)" }.joined(separator: "; ")
+        return serverLines.isEmpty ? refused : refused + " — remote: " + serverLines.joined(separator: " / ")
     }
 }
 

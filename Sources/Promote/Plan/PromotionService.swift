@@ -94,9 +94,9 @@ public final class PromotionService {
         } catch let error as PromoteError {
             return CommandOutcome(report: report, failure: error)
         } catch let error as GitError {
-            return CommandOutcome(report: report, failure: PromoteError(.runtime, error.description))
+            return CommandOutcome(report: report, failure: PromoteError(.runtime, CredentialRedaction.redact(error.description)))
         } catch {
-            return CommandOutcome(report: report, failure: PromoteError(.runtime, "\(error)"))
+            return CommandOutcome(report: report, failure: PromoteError(.runtime, CredentialRedaction.redact("\(error)")))
         }
     }
 
@@ -175,10 +175,15 @@ public final class PromotionService {
     private func fetchBranches(_ branches: [String]) throws {
         context.log("fetching \(branches.joined(separator: ", ")) from \(options.remote)")
         let refspecs = branches.map { "+refs/heads/\($0):\(trackingReference($0))" }
+        let advertised: Set<String>
         do {
-            try repository.fetch(remote: options.remote, refspecs: refspecs)
+            advertised = try repository.fetch(remote: options.remote, refspecs: refspecs)
         } catch let error as GitError {
             throw PromoteError(.runtime, CredentialRedaction.redact(error.description))
+        }
+        // A branch deleted on the remote must not be planned from a stale remote-tracking ref.
+        for branch in branches where !advertised.contains("refs/heads/\(branch)") {
+            try repository.deleteReference(trackingReference(branch))
         }
     }
 

@@ -334,7 +334,7 @@ extension SampleWorld {
 final class FixtureWorld: @unchecked Sendable {
     let fixture: GitFixture
 
-    static let baseFiles: [String: FileChange] = [
+    static let baseFiles: [String: FixtureFile] = [
         "README.md": "# app repository\n",
         "components/app/base/values.yaml": "replicas: 1\nimage: app:1.0\n",
         "components/app/base/kustomization.yaml": "resources:\n  - values.yaml\n",
@@ -356,7 +356,7 @@ final class FixtureWorld: @unchecked Sendable {
 
     /// Commits on the origin's `branch` (no checkout anywhere).
     @discardableResult
-    func commit(_ changes: [String: FileChange], on branch: String, message: String) throws -> String {
+    func commit(_ changes: [String: FixtureFile], on branch: String, message: String) throws -> String {
         try fixture.commit(changes, on: branch, message: message, in: origin)
     }
 
