@@ -86,10 +86,13 @@ public enum StagingStatusLoader {
         guard !isDirectory.boolValue else {
             throw PromoteError(.badInput, "\(path): is a directory, not a status file")
         }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as CocoaError where error.code == .fileReadNoPermission {
+        // A file handle also reads pipes and devices, so `--staging-status <(kubectl get … -o json)` works.
+        guard FileManager.default.isReadableFile(atPath: path), let handle = FileHandle(forReadingAtPath: path) else {
             throw PromoteError(.badInput, "\(path): permission denied")
+        }
+        defer { try? handle.close() }
+        do {
+            return try handle.readToEnd() ?? Data()
         } catch {
             throw PromoteError(.badInput, "\(path): cannot be read: \(error.localizedDescription)")
         }
