@@ -30,8 +30,10 @@ import TestSupport
             masks[String(parts[0])] = UInt64(parts[1], radix: 16)
         }
         #expect(masks["SigBlk:"] == 0)
-        // SIGHUP, SIGINT, SIGPIPE and SIGTERM keep their default action (bit n-1 for signal n).
-        let watched: UInt64 = 1 << 0 | 1 << 1 | 1 << 12 | 1 << 14
+        // SIGHUP, SIGINT and SIGTERM keep their default action (bit n-1 for signal n). SIGPIPE is left out: a
+        // test in this process may ignore it (the schema validator's pipe does), and an ignored signal is
+        // inherited by every child whatever the spawn does; the tool under test copes with EPIPE either way.
+        let watched: UInt64 = 1 << 0 | 1 << 1 | 1 << 14
         #expect(masks["SigIgn:"].map { $0 & watched } == 0)
     }
     #endif
