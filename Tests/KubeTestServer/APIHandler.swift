@@ -57,8 +57,8 @@ final class APIHandler: ChannelInboundHandler {
             switch fault {
             case .hang:
                 return
-            case .status(let code, let retryAfter):
-                var answer = Self.status(code: code, reason: Self.reason(code), message: Self.message(code))
+            case .status(let code, let retryAfter, let message):
+                var answer = Self.status(code: code, reason: Self.reason(code), message: message ?? Self.message(code))
                 if let retryAfter { answer.headers.append(("Retry-After", retryAfter)) }
                 return write(answer, context: context)
             case .malformedJSON:

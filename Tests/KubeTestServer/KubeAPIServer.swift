@@ -25,8 +25,8 @@ public final class KubeAPIServer: @unchecked Sendable {
 
     /// A scripted answer that replaces the normal one.
     public enum Fault: Sendable, Equatable {
-        /// An HTTP error with a `Status` body (and `Retry-After` when given).
-        case status(Int, retryAfter: String? = nil)
+        /// An HTTP error with a `Status` body (and `Retry-After` when given; `message` replaces the usual one).
+        case status(Int, retryAfter: String? = nil, message: String? = nil)
         /// Accept the request and never answer.
         case hang
         /// 200 with a body that is not JSON.

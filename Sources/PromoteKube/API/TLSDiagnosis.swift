@@ -27,6 +27,7 @@ enum TLSDiagnosis {
     private static func presentedCertificate(host: String, port: Int, timeout: TimeInterval) async -> NIOSSLCertificate? {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
+        configuration.shutdownTimeout = .milliseconds(250)
         guard let context = try? NIOSSLContext(configuration: configuration) else { return nil }
         let captured = Captured()
         let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
@@ -38,6 +39,7 @@ enum TLSDiagnosis {
                                                           customVerificationCallback: { chain, promise in
                                                               captured.set(chain.first)
                                                               promise.succeed(.failed)
+                                                              channel.close(promise: nil)
                                                           })
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }

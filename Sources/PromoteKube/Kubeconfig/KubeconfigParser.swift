@@ -23,6 +23,8 @@ enum KubeconfigParser {
             wire = try YAMLDecoder().decode(WireConfig.self, from: text)
         } catch let error as YamlError {
             throw malformed(path, describe(error))
+        } catch DecodingError.dataCorrupted(let context) where context.underlyingError is YamlError {
+            throw malformed(path, describe(context.underlyingError as! YamlError))
         } catch let error as DecodingError {
             throw malformed(path, describe(error))
         } catch {
