@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -23,9 +26,22 @@ let package = Package(
             dependencies: ["CGit2", "Yams"]
         ),
         .target(
+            name: "PromoteKube",
+            dependencies: [
+                "Promote",
+                "Yams",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
             name: "PromoteCLI",
             dependencies: [
                 "Promote",
+                "PromoteKube",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +52,26 @@ let package = Package(
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport"
+        ),
+        .target(
+            name: "KubeTestServer",
+            dependencies: [
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Tests/KubeTestServer"
+        ),
+        .executableTarget(
+            name: "kube-benchmark",
+            dependencies: ["Promote", "PromoteKube", "KubeTestServer", "TestSupport"],
+            path: "Benchmarks/KubeBenchmark"
+        ),
+        .testTarget(
+            name: "KubeTests",
+            dependencies: ["Promote", "PromoteKube", "KubeTestServer", "TestSupport"]
         ),
         .testTarget(
             name: "PromoteTests",

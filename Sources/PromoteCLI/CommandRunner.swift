@@ -17,7 +17,8 @@ struct CommandRunner {
     func run(_ name: PromotionReport.Command, _ options: PromoteOptions,
              _ command: (PromotionService) -> CommandOutcome) throws {
         let promptState = PromptState()
-        let context = ServiceContext(
+        let progress = ProgressLine(console: console, verbose: common.verbose, quiet: common.quiet)
+        var context = ServiceContext(
             environment: console.environment,
             log: { [console, common] line in
                 if common.verbose { console.err(DisplayText.escaped(line)) }
@@ -30,12 +31,15 @@ struct CommandRunner {
                 FileHandle.standardError.write(Data(question.utf8))
                 let answer = console.readAnswer()?.trimmingCharacters(in: .whitespaces).lowercased()
                 return answer == "y" || answer == "yes"
-            }
+            },
+            stagingProvider: StagingClusters.provider(options, requestTimeout: common.requestTimeoutSeconds, console: console)
         )
+        context.progress = { line in progress.show(line) }
 
         let outcome: CommandOutcome
         do {
             outcome = command(try PromotionService(options: options, context: context))
+            progress.clear()
         } catch let error as PromoteError {
             fail(error, report: PromotionReport(command: name, source: .init(branch: options.sourceBranch, revision: nil),
                                                 target: .init(branch: options.targetBranch, revision: nil),

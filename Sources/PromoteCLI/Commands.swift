@@ -89,9 +89,19 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The revision to check (default: what staging runs).", valueName: "rev"))
     var revision: String?
 
+    @Option(help: ArgumentHelp("Keep checking until staging reconciled the revision or this time is up (e.g. 10m).", valueName: "duration"))
+    var wait: String?
+
+    func validate() throws {
+        if let wait, DurationText.seconds(wait) == nil {
+            throw ValidationError("--wait: '\(wait)' is not a duration (use e.g. 90s, 10m, 1h)")
+        }
+    }
+
     func run() throws {
         var options = common.promoteOptions()
         options.revision = revision
+        options.waitTimeout = wait.flatMap(DurationText.seconds)
         try CommandRunner(common: common, assumeYes: true).run(.verify, options) { $0.verify() }
     }
 }

@@ -33,6 +33,17 @@ struct CommonOptions: ParsableArguments {
             help: ArgumentHelp("Flux status of one staging cluster: the JSON of `kubectl get gitrepositories,kustomizations,helmreleases -A -o json`; repeat per cluster; NAME=FILE names the cluster.", valueName: "file"))
     var stagingStatus: [String] = []
 
+    @Option(help: ArgumentHelp("Kubeconfig of the staging clusters (default: KUBECONFIG, else ~/.kube/config, else in-cluster).", valueName: "file"))
+    var kubeconfig: String?
+
+    @Option(name: .customLong("context"),
+            help: ArgumentHelp("Kubeconfig context of a staging cluster; repeat per cluster (default: the current context).", valueName: "name"))
+    var contexts: [String] = []
+
+    @Option(name: .customLong("request-timeout"),
+            help: ArgumentHelp("Longest wait for one Kubernetes API answer (default 30s).", valueName: "duration"))
+    var requestTimeout: String?
+
     @Flag(name: .customLong("skip-verify"), help: "Do not check staging (loudly warned and recorded in the commit).")
     var skipVerify = false
 
@@ -49,6 +60,7 @@ struct CommonOptions: ParsableArguments {
         if let minSoak, DurationText.seconds(minSoak) == nil {
             throw ValidationError("--min-soak: '\(minSoak)' is not a duration (use e.g. 90s, 30m, 2h, 1d)")
         }
+        try validateStagingClusters()
         if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
         for name in [("--source", source), ("--target", target), ("--remote", remote)] where name.1.isEmpty {
             throw ValidationError("\(name.0) must not be empty")
@@ -66,6 +78,8 @@ struct CommonOptions: ParsableArguments {
         options.componentsDirectory = componentsDirectory
         options.fetch = !noFetch
         options.stagingStatusFiles = stagingStatus
+        options.kubeconfig = kubeconfig
+        options.contexts = contexts
         options.skipVerify = skipVerify
         options.minimumSoak = minSoak.flatMap(DurationText.seconds)
         return options

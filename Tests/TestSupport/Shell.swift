@@ -167,12 +167,36 @@ public enum Shell {
         }
     }
 
-    /// Starts `process` with no signal blocked.
+    /// `/usr/bin/env` when it can reset SIGPIPE for the child (`--default-signal`, coreutils 8.31+).
+    ///
+    /// An ignored signal stays ignored across exec, and SwiftNIO (the Kubernetes API tests' server and
+    /// client run in this same test process) ignores SIGPIPE process-wide on Linux.
+    private static let defaultSignalEnv: URL? = {
+        #if os(Linux)
+        let env = URL(fileURLWithPath: "/usr/bin/env")
+        let probe = Process()
+        probe.executableURL = env
+        probe.arguments = ["--default-signal=PIPE", "true"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return nil }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? env : nil
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Starts `process` with no signal blocked and SIGPIPE at its default action.
     ///
     /// A child inherits the signal mask of the thread that spawns it, and the threads tests run on
     /// block nearly every signal: a daemon started from there ignores SIGTERM, and the tool under
     /// test would not see SIGINT. The mask is cleared for the spawn and restored right after.
     static func startWithDefaultSignals(_ process: Process) throws {
+        if let env = defaultSignalEnv, let executable = process.executableURL {
+            process.arguments = ["--default-signal=PIPE", executable.path] + (process.arguments ?? [])
+            process.executableURL = env
+        }
         var empty = sigset_t()
         sigemptyset(&empty)
         var saved = sigset_t()

@@ -11,6 +11,8 @@ ensure_prerequisites() {
     fi
     local missing=()
     command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+    # The Kubernetes API tests make their TLS certificates with the openssl CLI.
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
     # git-daemon and git-http-backend ship in Debian's git package; the tests serve repositories
     # with them, and use `git merge-tree --write-tree` (git >= 2.38) as an oracle.

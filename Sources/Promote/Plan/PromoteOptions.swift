@@ -14,6 +14,12 @@ public struct PromoteOptions: Sendable, Equatable {
     public var fetch = true
     /// `--staging-status` arguments: `FILE` or `NAME=FILE`.
     public var stagingStatusFiles: [String] = []
+    /// `--kubeconfig`: the kubeconfig to read staging clusters from (else `KUBECONFIG`, `~/.kube/config`).
+    public var kubeconfig: String?
+    /// `--context`: one staging cluster each; empty means the kubeconfig's current context.
+    public var contexts: [String] = []
+    /// `verify --wait`: how long to keep checking staging before giving up (exit 3).
+    public var waitTimeout: TimeInterval?
     public var skipVerify = false
     /// `--min-soak`, in seconds.
     public var minimumSoak: TimeInterval?
@@ -24,8 +30,8 @@ public struct PromoteOptions: Sendable, Equatable {
 
     public init() {}
 
-    /// Whether any source of staging status was given.
-    public var hasStagingSource: Bool { !stagingStatusFiles.isEmpty }
+    /// Whether a source of staging status was named explicitly (files, a kubeconfig or contexts).
+    public var hasStagingSource: Bool { !stagingStatusFiles.isEmpty || kubeconfig != nil || !contexts.isEmpty }
 }
 
 /// What the service needs from the outside world; injected so tests need no globals.
@@ -40,17 +46,25 @@ public struct ServiceContext: Sendable {
     public var confirm: @Sendable (PromotionReport) -> Bool
     /// Test seam: runs after the commit is created and right before each push.
     public var beforePush: (@Sendable (_ attempt: Int) throws -> Void)?
+    /// Where staging status comes from when no `--staging-status` file is given: the clusters' API.
+    public var stagingProvider: (any StagingSnapshotProvider)?
+    /// Waits between the checks of `verify --wait`; injectable so tests need not sleep.
+    public var sleep: @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    /// A one-line progress note while waiting; each replaces the previous one.
+    public var progress: (@Sendable (String) -> Void)?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },
                 log: @escaping @Sendable (String) -> Void = { _ in },
                 confirm: @escaping @Sendable (PromotionReport) -> Bool = { _ in true },
-                beforePush: (@Sendable (Int) throws -> Void)? = nil) {
+                beforePush: (@Sendable (Int) throws -> Void)? = nil,
+                stagingProvider: (any StagingSnapshotProvider)? = nil) {
         self.environment = environment
         self.now = now
         self.log = log
         self.confirm = confirm
         self.beforePush = beforePush
+        self.stagingProvider = stagingProvider
     }
 }
 

@@ -30,24 +30,57 @@ public final class PromotionService {
         }
     }
 
-    /// `verify`: is the revision reconciled on every staging cluster?
+    /// `verify`: is the revision reconciled on every staging cluster? With `--wait`, checks again until it
+    /// is or the time is up.
     public func verify() -> CommandOutcome {
         run(.verify) { report in
-            guard options.hasStagingSource else {
-                throw PromoteError(.badInput, "nothing to verify against: pass --staging-status FILE (one per staging cluster)")
+            guard let provider = stagingProvider else {
+                throw PromoteError(.badInput, "nothing to verify against: pass --kubeconfig/--context (the staging clusters' API) or --staging-status FILE (one per staging cluster)")
             }
             try fetchIfWanted()
-            let sourceTip = try branchTip(options.sourceBranch)
-            report.source.revision = sourceTip
-            report.target.revision = try? branchTip(options.targetBranch)
-            let snapshots = try StagingStatusLoader.load(options.stagingStatusFiles)
-            let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
-            report.source.revision = revision
-            report.source.tip = revision == sourceTip ? nil : sourceTip
-            let verification = try verify(revision, snapshots: snapshots)
-            report.verification = verification.report
-            if let error = verification.error { throw error }
+            var wait = options.waitTimeout.map { StagingWait(timeout: $0, start: context.now()) }
+            while true {
+                do {
+                    try verifyOnce(provider, report: &report)
+                    return
+                } catch let error as PromoteError where error.kind == .notVerified {
+                    let now = context.now()
+                    guard var schedule = wait, let delay = schedule.nextDelay(now: now) else { throw error }
+                    wait = schedule
+                    context.progress?(schedule.progressLine(now: now, delay: delay, reason: error.message))
+                    context.sleep(delay)
+                    if options.fetch { try fetchBranches([options.sourceBranch]) }
+                }
+            }
         }
+    }
+
+    /// One check of staging: read the clusters, resolve the revision, verify; throws when not reconciled.
+    private func verifyOnce(_ provider: any StagingSnapshotProvider, report: inout PromotionReport) throws {
+        let sourceTip = try branchTip(options.sourceBranch)
+        report.source.revision = sourceTip
+        report.target.revision = try? branchTip(options.targetBranch)
+        let snapshots = try loadSnapshots(provider, report: &report)
+        let revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
+        report.source.revision = revision
+        report.source.tip = revision == sourceTip ? nil : sourceTip
+        let verification = try verify(revision, snapshots: snapshots)
+        report.verification = verification.report
+        if let error = verification.error { throw error }
+    }
+
+    /// `--staging-status` files when given, else the source the caller configured (the clusters' API).
+    private var stagingProvider: (any StagingSnapshotProvider)? {
+        options.stagingStatusFiles.isEmpty ? context.stagingProvider : StagingStatusFiles(options.stagingStatusFiles)
+    }
+
+    /// Reads the clusters; their warnings go to the report once.
+    private func loadSnapshots(_ provider: any StagingSnapshotProvider, report: inout PromotionReport) throws -> [ClusterSnapshot] {
+        let read = try provider.readSnapshots()
+        for warning in read.warnings where !report.warnings.contains(warning) {
+            report.warnings.append(warning)
+        }
+        return read.clusters
     }
 
     /// `diff`: what the target would receive; verification is reported, not enforced.
@@ -108,14 +141,14 @@ public final class PromotionService {
         report.source.revision = sourceTip
         report.target.revision = targetTip
 
-        let verifying = options.hasStagingSource && !options.skipVerify
-        if verificationRequired && !verifying && !options.skipVerify {
-            throw PromoteError(.badInput, "no staging status to verify against: pass --staging-status FILE, or --skip-verify to promote without verification")
+        let provider = options.skipVerify ? nil : stagingProvider
+        if verificationRequired && provider == nil && !options.skipVerify {
+            throw PromoteError(.badInput, "no staging status to verify against: pass --kubeconfig/--context (the staging clusters' API) or --staging-status FILE, or --skip-verify to promote without verification")
         }
         if options.skipVerify {
             report.warnings.append("staging verification skipped (--skip-verify): this revision has not been checked on staging")
         }
-        let snapshots = verifying ? try StagingStatusLoader.load(options.stagingStatusFiles) : nil
+        let snapshots = try provider.map { try loadSnapshots($0, report: &report) }
         let revision: ObjectID
         do {
             revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
