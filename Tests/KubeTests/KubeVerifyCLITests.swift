@@ -125,7 +125,7 @@ import TestSupport
             FluxStatusFixture(repositoryURL: repo.remoteURL)
                 .gitRepository(name: "apps-source", url: "https://git.example.com/platform/apps.git")
                 .kustomization(name: "apps", path: "components/apps/staging", appliedRevision: repo.r, sourceName: "apps-source")
-        }, status: 3, says: { _ in "staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system" }),
+        }, status: 3, says: { "staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system (the GitRepository that tracks \($0.remoteURL)@main); nothing to verify" }),
         Rule(name: "failing HelmRelease", revision: { $0.r }, change: { fixture, _ in
             fixture.helmRelease(name: "podinfo", namespace: "apps", version: "6.7.1", ready: false)
         }, status: 3, says: { _ in "staging-1 HelmRelease apps/podinfo: Ready=False UpgradeFailed: Helm upgrade failed for release apps/podinfo with chart podinfo@6.7.1: context deadline exceeded" }),
