@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeTests",
-            dependencies: ["Promote", "PromoteKube", "KubeTestServer", "TestSupport"]
+            dependencies: ["Promote", "PromoteKube", "KubeTestServer", "TestSupport", "Yams"]
         ),
         .testTarget(
             name: "PromoteTests",

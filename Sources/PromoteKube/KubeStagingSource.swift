@@ -99,6 +99,15 @@ public final class KubeStagingSource: StagingSnapshotProvider, Sendable {
 
     /// The endpoints to read, in order, with warnings (insecure TLS).
     func resolveEndpoints() throws(PromoteError) -> ([ClusterEndpoint], [String]) {
+        let (endpoints, configured) = try configuredEndpoints()
+        var warnings = configured
+        if let proxy = ["HTTPS_PROXY", "https_proxy"].first(where: { !(environment[$0] ?? "").isEmpty }) {
+            warnings.append("\(proxy) is set, but keos-promote connects to the Kubernetes API servers directly")
+        }
+        return (endpoints, warnings)
+    }
+
+    private func configuredEndpoints() throws(PromoteError) -> ([ClusterEndpoint], [String]) {
         switch clusters {
         case .inCluster(let config):
             return ([try config.endpoint(environment: environment)], [])

@@ -41,7 +41,7 @@ final class APIHandler: ChannelInboundHandler {
 
     // MARK: Routing
 
-    struct Answer {
+    struct Answer: Sendable {
         var status: HTTPResponseStatus
         var body: Data
         var contentType = "application/json"
@@ -130,14 +130,21 @@ final class APIHandler: ChannelInboundHandler {
             metadata["continue"] = Self.encodeContinue(start: end, resourceVersion: resourceVersion)
             metadata["remainingItemCount"] = items.count - end
         }
-        let page = items[start..<end].map { item -> [String: Any] in
-            var copy = item
-            copy["apiVersion"] = "\(group)/\(version)"
-            return copy
+        let apiVersion = "\(group)/\(version)"
+        let encoded = state.serialized(items, kind: resource.kind, apiVersion: apiVersion, resourceVersion: resourceVersion)
+        // `{"apiVersion":…,"items":[…],"kind":…,"metadata":…}` with the cached items spliced in.
+        var envelope = Self.json(["apiVersion": apiVersion, "items": [Any](), "kind": "\(resource.kind)List", "metadata": metadata])
+        let marker = Data("\"items\":[]".utf8)
+        if let range = envelope.range(of: marker) {
+            var items = Data("\"items\":[".utf8)
+            for (index, item) in encoded[start..<end].enumerated() {
+                if index > 0 { items.append(UInt8(ascii: ",")) }
+                items.append(item)
+            }
+            items.append(UInt8(ascii: "]"))
+            envelope.replaceSubrange(range, with: items)
         }
-        let list: [String: Any] = ["apiVersion": "\(group)/\(version)", "kind": "\(resource.kind)List", "metadata": metadata,
-                                   "items": page]
-        return Answer(status: .ok, body: Self.json(list))
+        return Answer(status: .ok, body: envelope)
     }
 
     // MARK: Authentication
@@ -167,6 +174,15 @@ final class APIHandler: ChannelInboundHandler {
     // MARK: Writing
 
     private func write(_ answer: Answer, context: ChannelHandlerContext) {
+        guard configuration.latency > 0 else { return send(answer, context: context) }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(configuration.latency * 1_000_000_000))) {
+            handler.value.send(answer, context: boundContext.value)
+        }
+    }
+
+    private func send(_ answer: Answer, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: answer.contentType)
         headers.add(name: "Content-Length", value: String(answer.body.count))

@@ -55,6 +55,8 @@ public final class KubeAPIServer: @unchecked Sendable {
         public var clientCertificates = true
         /// Resources (plural) nobody may list, answering 403.
         public var forbidden: Set<String> = []
+        /// Added before every answer, as a network round trip would (for benchmarks).
+        public var latency: TimeInterval = 0
         /// Served versions per API group, preferred first.
         public var served: [String: [String]] = [
             "source.toolkit.fluxcd.io": ["v1", "v1beta2"],
@@ -160,6 +162,7 @@ final class ServerState: @unchecked Sendable {
     private var faults: [KubeAPIServer.Fault] = []
     private(set) var recorded: [KubeAPIServer.Request] = []
     private var resourceVersion = 4_242_000
+    private var serializedCache: [String: [Data]] = [:]
 
     var requests: [KubeAPIServer.Request] {
         lock.lock()
@@ -224,6 +227,27 @@ final class ServerState: @unchecked Sendable {
         }
         let selected = items.filter { ($0["kind"] as? String) == kind }.sorted { key($0) < key($1) }
         return (selected, resourceVersion)
+    }
+
+    /// `items` as JSON with `apiVersion` set, serialized once per list state and version (the server's own
+    /// cost should not dominate what benchmarks measure).
+    func serialized(_ items: [[String: Any]], kind: String, apiVersion: String, resourceVersion: Int) -> [Data] {
+        let key = "\(kind) \(apiVersion) \(resourceVersion) \(items.count)"
+        lock.lock()
+        if let cached = serializedCache[key] {
+            lock.unlock()
+            return cached
+        }
+        lock.unlock()
+        let encoded = items.map { item -> Data in
+            var copy = item
+            copy["apiVersion"] = apiVersion
+            return APIHandler.json(copy)
+        }
+        lock.lock()
+        serializedCache[key] = encoded
+        lock.unlock()
+        return encoded
     }
 
     func object(kind: String, namespace: String, name: String) -> [String: Any]? {

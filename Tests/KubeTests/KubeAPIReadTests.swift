@@ -207,8 +207,11 @@ import TestSupport
         let folder = try TemporaryDirectory()
         let server = try KubeHarness.server { $0.certificate = .wrongHost }
         let path = try KubeHarness.kubeconfig([KubeHarness.context("staging-1", server, trust: .insecure)], in: folder)
-        let snapshots = try #require(await KubeHarness.read(KubeHarness.source(path)).snapshots)
-        #expect(snapshots.warnings == ["staging-1: insecure-skip-tls-verify is set in \(path): the API server's certificate is not verified"])
+        let snapshots = try #require(await KubeHarness.read(KubeHarness.source(path, environment: ["https_proxy": "http://proxy:3128"])).snapshots)
+        #expect(snapshots.warnings == [
+            "staging-1: insecure-skip-tls-verify is set in \(path): the API server's certificate is not verified",
+            "https_proxy is set, but keos-promote connects to the Kubernetes API servers directly",
+        ])
     }
 
     // MARK: Lists

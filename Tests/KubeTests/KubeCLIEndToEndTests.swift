@@ -57,6 +57,58 @@ import TestSupport
         #expect(server.requests.filter { $0.path.hasSuffix("/kustomizations") }.count == 2)
     }
 
+    /// Runs the binary on a pseudo-terminal (util-linux `script`), where stdin, stdout and stderr are a tty.
+    private func runOnTerminal(_ arguments: [String]) throws -> ProcessResult {
+        let repo = try repo()
+        let binary = try KeosBinary.locate()
+        let words = [binary.url.path] + arguments + ["-C", repo.fixture.clone.path, "--no-fetch"]
+        let command = words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        var environment = KeosBinary.cleanEnvironment(home: repo.fixture.environment.home ?? repo.fixture.root)
+        environment["TERM"] = "xterm"
+        return try Shell.run("script", ["-qec", command, "/dev/null"], environment: environment, timeout: 60)
+    }
+
+    @Test func onATerminalWaitingShowsOneProgressLineInPlace() throws {
+        let repo = try repo()
+        let folder = try TemporaryDirectory()
+        let server = try KubeHarness.server(KubeVerifyCLITests.staging(repo, revision: repo.base))
+        server.serve(KubeVerifyCLITests.staging(repo, revision: repo.r), afterKustomizationLists: 1)
+        let kubeconfig = try KubeHarness.kubeconfig([KubeHarness.context("staging-1", server)], in: folder)
+        let result = try runOnTerminal(["verify", "--revision", repo.r, "--wait", "1m", "--kubeconfig", kubeconfig])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("\r\u{1B}[Kwaiting for staging ("), "\(result)")
+        #expect(result.stdout.contains("\r\u{1B}[Kkeos-promote verify: ") || result.stdout.contains("\r\u{1B}[K\u{1B}["), "the line is cleared before the report: \(result)")
+    }
+
+    @Test func anExecPluginMayAskOnATerminal() throws {
+        let repo = try repo()
+        let folder = try TemporaryDirectory()
+        let server = try KubeHarness.server(KubeVerifyCLITests.staging(repo, revision: repo.r)) { $0.tokens = ["interactive-token-42": "alice"] }
+        let plugin = try ExecPlugin(response: ExecPlugin.tokenResponse("interactive-token-42"))
+        let kubeconfig = try KubeHarness.kubeconfig([KubeHarness.context("staging-1", server, user: plugin.user(interactiveMode: "IfAvailable"))],
+                                                    in: folder)
+        let result = try runOnTerminal(["verify", "--kubeconfig", kubeconfig])
+        #expect(result.status == 0, "\(result)")
+        #expect(plugin.execInfo.contains("\"interactive\":true"), "\(plugin.execInfo)")
+        let piped = try run(["verify", "--kubeconfig", kubeconfig])
+        #expect(piped.status == 0, "\(piped)")
+        #expect(plugin.execInfo.contains("\"interactive\":false"), "\(plugin.execInfo)")
+    }
+
+    @Test func statusAndDiffReadWhatStagingRunsFromTheAPI() throws {
+        let repo = try repo()
+        let folder = try TemporaryDirectory()
+        let server = try KubeHarness.server(KubeVerifyCLITests.staging(repo, revision: repo.d))
+        let kubeconfig = try KubeHarness.kubeconfig([KubeHarness.context("staging-1", server)], in: folder)
+        let status = try run(["status", "--output", "json", "--kubeconfig", kubeconfig])
+        #expect(status.status == 0, "\(status)")
+        let report = try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any]
+        #expect((report?["source"] as? [String: Any])?["revision"] as? String == repo.d)
+        let diff = try run(["diff", "--kubeconfig", kubeconfig])
+        #expect(diff.status == 0, "\(diff)")
+        #expect(diff.stdout.contains("apps") && diff.stdout.contains("monitoring"), "\(diff)")
+    }
+
     @Test func waitGivesUpWithExit3WhenTheTimeIsUp() throws {
         let repo = try repo()
         let folder = try TemporaryDirectory()

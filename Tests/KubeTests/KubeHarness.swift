@@ -50,8 +50,11 @@ enum KubeHarness {
         return options
     }
 
+    /// A clean environment for sources and plugins: this process's `PATH` only (no proxies, no KUBECONFIG).
+    static let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+
     /// A source reading `contexts` of the kubeconfig at `path`.
-    static func source(_ path: String, contexts: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment,
+    static func source(_ path: String, contexts: [String] = [], environment: [String: String] = environment,
                        options: KubeClientOptions = options()) -> KubeStagingSource {
         KubeStagingSource(.kubeconfig(files: [path], explicit: true, contexts: contexts), environment: environment, options: options)
     }

@@ -125,7 +125,7 @@ import TestSupport
             FluxStatusFixture(repositoryURL: repo.remoteURL)
                 .gitRepository(name: "apps-source", url: "https://git.example.com/platform/apps.git")
                 .kustomization(name: "apps", path: "components/apps/staging", appliedRevision: repo.r, sourceName: "apps-source")
-        }, status: 3, says: { _ in "staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system" }),
+        }, status: 3, says: { "staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system (the GitRepository that tracks \($0.remoteURL)@main); nothing to verify" }),
         Rule(name: "failing HelmRelease", revision: { $0.r }, change: { fixture, _ in
             fixture.helmRelease(name: "podinfo", namespace: "apps", version: "6.7.1", ready: false)
         }, status: 3, says: { _ in "staging-1 HelmRelease apps/podinfo: Ready=False UpgradeFailed: Helm upgrade failed for release apps/podinfo with chart podinfo@6.7.1: context deadline exceeded" }),
@@ -179,38 +179,44 @@ import TestSupport
 
     // MARK: Faults end the run with a message, never with a promotion
 
-    @Test func faultsEndInAClearMessageAndNothingIsPushed() throws {
+    /// A fault of the staging API, and what the error line must say about it.
+    struct Fault: Sendable, CustomTestStringConvertible {
+        var name: String
+        var configure: @Sendable (inout KubeAPIServer.Configuration) -> Void = { _ in }
+        var faults: [KubeAPIServer.Fault] = []
+        var trustOtherCA = false
+        var says: String
+
+        var testDescription: String { name }
+    }
+
+    static let faults: [Fault] = [
+        Fault(name: "wrong CA", trustOtherCA: true, says: "the server's certificate is not signed by the kubeconfig's certificate-authority"),
+        Fault(name: "wrong host name", configure: { $0.certificate = .wrongHost }, says: "is not valid for host 127.0.0.1"),
+        Fault(name: "expired certificate", configure: { $0.certificate = .expired }, says: "the server's certificate expired on "),
+        Fault(name: "401", configure: { $0.tokens = [:] }, says: "rejected the credentials (401 Unauthorized"),
+        Fault(name: "403", configure: { $0.forbidden = ["gitrepositories"] },
+              says: "may not list gitrepositories in API group source.toolkit.fluxcd.io at the cluster scope (403 Forbidden"),
+        Fault(name: "no answer", faults: [.hang], says: "no answer from https://127.0.0.1:"),
+        Fault(name: "malformed JSON", faults: [.malformedJSON], says: "the API server's answer is not a JSON list"),
+        Fault(name: "503 until the attempts run out", faults: Array(repeating: .status(503, retryAfter: "0"), count: 5),
+              says: "HTTP 503 ServiceUnavailable"),
+    ]
+
+    @Test(arguments: faults)
+    func faultsEndInAClearMessageAndNothingIsPushed(_ fault: Fault) throws {
         let repo = try Self.shared.value()
-        let healthy = Self.staging(repo, revision: repo.r)
-        struct Case {
-            var configure: (inout KubeAPIServer.Configuration) -> Void = { _ in }
-            var faults: [KubeAPIServer.Fault] = []
-            var trustOtherCA = false
-            var says: String
-        }
-        let cases: [Case] = [
-            Case(trustOtherCA: true, says: "the server's certificate is not signed by the kubeconfig's certificate-authority"),
-            Case(configure: { $0.certificate = .wrongHost }, says: "is not valid for host 127.0.0.1"),
-            Case(configure: { $0.certificate = .expired }, says: "the server's certificate expired on "),
-            Case(configure: { $0.tokens = [:] }, says: "rejected the credentials (401 Unauthorized"),
-            Case(configure: { $0.forbidden = ["gitrepositories"] }, says: "may not list gitrepositories in API group source.toolkit.fluxcd.io"),
-            Case(faults: [.hang], says: "no answer from https://127.0.0.1:"),
-            Case(faults: [.malformedJSON], says: "the API server's answer is not a JSON list"),
-            Case(faults: Array(repeating: .status(503), count: 5), says: "HTTP 503 ServiceUnavailable"),
-        ]
-        for fault in cases {
-            let folder = try TemporaryDirectory()
-            let server = try KubeHarness.server(healthy, fault.configure)
-            server.inject(fault.faults)
-            let trust: KubeconfigWriter.Trust? = fault.trustOtherCA ? .caFile(server.certificates.otherCA.certificateFile.path) : nil
-            let kubeconfig = try KubeHarness.kubeconfig([KubeHarness.context("staging-1", server, trust: trust)], in: folder)
-            let productionBefore = try repo.fixture.revParse("production", in: repo.fixture.origin)
-            let result = try Self.run(["promote", "--yes", "--request-timeout", "1s"], repo: repo, kubeconfig: kubeconfig)
-            #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("error: staging-1: "), "\(result)")
-            #expect(result.stderr.contains(fault.says), "\(result)")
-            #expect(try repo.fixture.revParse("production", in: repo.fixture.origin) == productionBefore)
-        }
+        let folder = try TemporaryDirectory()
+        let server = try KubeHarness.server(Self.staging(repo, revision: repo.r), fault.configure)
+        server.inject(fault.faults)
+        let trust: KubeconfigWriter.Trust? = fault.trustOtherCA ? .caFile(server.certificates.otherCA.certificateFile.path) : nil
+        let kubeconfig = try KubeHarness.kubeconfig([KubeHarness.context("staging-1", server, trust: trust)], in: folder)
+        let productionBefore = try repo.fixture.revParse("production", in: repo.fixture.origin)
+        let result = try Self.run(["promote", "--yes", "--request-timeout", "1s"], repo: repo, kubeconfig: kubeconfig)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.hasPrefix("error: staging-1: "), "\(result)")
+        #expect(result.stderr.contains(fault.says), "\(result)")
+        #expect(try repo.fixture.revParse("production", in: repo.fixture.origin) == productionBefore)
     }
 
     @Test func serverErrorsThenSuccessVerify() throws {

@@ -187,6 +187,22 @@ import TestSupport
         #expect(oidc.trust == .certificates(pem: Data("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".utf8)))
     }
 
+    @Test func settingsThatAreNotSupportedAreWarnedAbout() throws {
+        let folder = try TemporaryDirectory()
+        let path = try write("""
+            clusters: [{name: c, cluster: {server: "https://api.example.com", proxy-url: "http://proxy:3128", tls-server-name: kubernetes}}]
+            users: [{name: u, user: {token: abcdefgh, as: admin}}]
+            contexts: [{name: staging, context: {cluster: c, user: u}}]
+
+            """, "kubeconfig", in: folder)
+        let resolved = try endpoint(try load([path]).get(), "staging").get()
+        #expect(resolved.warnings == [
+            "staging: proxy-url in \(path) is not supported; connecting to https://api.example.com directly",
+            "staging: tls-server-name kubernetes in \(path) is not supported; the certificate must name the server's host",
+            "staging: impersonation (as) in \(path) is not supported; reading as the user itself",
+        ])
+    }
+
     @Test func unresolvableContextsSayWhatIsMissing() throws {
         let folder = try TemporaryDirectory()
         let path = try write("""

@@ -148,7 +148,7 @@ public final class PromotionService {
         if options.skipVerify {
             report.warnings.append("staging verification skipped (--skip-verify): this revision has not been checked on staging")
         }
-        let snapshots = try provider.map { try loadSnapshots($0, report: &report) }
+        let snapshots = try provider.flatMap { try readStaging($0, verificationRequired: verificationRequired, report: &report) }
         let revision: ObjectID
         do {
             revision = try resolveRevision(sourceTip: sourceTip, snapshots: snapshots)
@@ -174,6 +174,27 @@ public final class PromotionService {
             throw PromoteError(.conflict, "merging \(options.sourceBranch)@\(repository.shortID(revision)) into \(options.targetBranch) conflicts in \(plan.conflicts.count) path(s): \(Self.conflictSummary(plan))")
         }
         return PreparedState(sourceTip: sourceTip, revision: revision, plan: plan, verifiedOn: verifiedOn)
+    }
+
+    /// Reads staging. For `diff` and `status` with a source nobody named (the kubeconfig's current context),
+    /// an unreadable or unrelated cluster is a warning, not a failure: they answer without verification.
+    private func readStaging(_ provider: any StagingSnapshotProvider, verificationRequired: Bool,
+                             report: inout PromotionReport) throws -> [ClusterSnapshot]? {
+        guard !verificationRequired && !options.hasStagingSource else { return try loadSnapshots(provider, report: &report) }
+        do {
+            let snapshots = try loadSnapshots(provider, report: &report)
+            _ = try stagingScopeDiscovery(snapshots)
+            return snapshots
+        } catch let error as PromoteError {
+            report.warnings.append("staging not checked: \(error.message) (name the staging clusters with --context or --staging-status to make this an error)")
+            return nil
+        }
+    }
+
+    /// Throws when a snapshot has no GitRepository of this repository (so a non-staging context is noticed).
+    private func stagingScopeDiscovery(_ snapshots: [ClusterSnapshot]) throws -> [StagingDiscovery] {
+        let scope = try stagingScope()
+        return try snapshots.map { try StagingDiscovery(snapshot: $0, scope: scope) }
     }
 
     private func apply(_ plan: Plan, to report: inout PromotionReport) {

@@ -23,6 +23,8 @@ public struct StagingDiscovery: Sendable, Equatable {
     public var sources: [GitRepositoryObject]
     /// Sorted by namespace and name.
     public var kustomizations: [KustomizationObject]
+    /// What the sources were matched on, for messages: `<url>@<branch>`.
+    public var searchedFor: String
 
     /// Discovers the objects of `snapshot` that belong to `scope`.
     ///
@@ -42,6 +44,7 @@ public struct StagingDiscovery: Sendable, Equatable {
         }
         let sourceKeys = Set(sources.map(\.key))
         cluster = snapshot.name
+        searchedFor = scope.searchedFor
         self.sources = sources
         kustomizations = snapshot.kustomizations.filter {
             $0.sourceRef.kind == "GitRepository" && sourceKeys.contains($0.sourceRef.key)
@@ -56,7 +59,8 @@ public struct StagingDiscovery: Sendable, Equatable {
     /// The problem to report when no Kustomization uses the discovered sources.
     var noKustomizationsDetail: String {
         let names = sources.map { "GitRepository \($0.key)" }.joined(separator: ", ")
-        return "no Kustomization has a spec.sourceRef naming \(names) (the GitRepositories that track this repository's branch); nothing to verify"
+        let which = sources.count == 1 ? "the GitRepository that tracks" : "the GitRepositories that track"
+        return "no Kustomization has a spec.sourceRef naming \(names) (\(which) \(searchedFor)); nothing to verify"
     }
 
     /// `flux-system/flux-system ssh://git@host/org/repo@main`, without credentials.

@@ -38,6 +38,8 @@ struct KubeUser: Sendable, Equatable {
     var exec: ExecConfig?
     /// `auth-provider.name`; the legacy in-tree providers are not supported.
     var authProvider: String?
+    /// `as`: a user to impersonate (not supported; reported as a warning).
+    var impersonate: String?
     var file: String
 }
 

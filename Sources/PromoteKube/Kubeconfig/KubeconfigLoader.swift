@@ -106,6 +106,15 @@ enum KubeconfigLoader {
             trust = authority.map { .certificates(pem: $0) } ?? .system
         }
 
+        if cluster.proxyURL != nil {
+            warnings.append("\(contextName): proxy-url in \(cluster.file) is not supported; connecting to \(server) directly")
+        }
+        if let name = cluster.tlsServerName {
+            warnings.append("\(contextName): tls-server-name \(DisplayText.escaped(name)) in \(cluster.file) is not supported; the certificate must name the server's host")
+        }
+        if user.impersonate != nil {
+            warnings.append("\(contextName): impersonation (as) in \(user.file) is not supported; reading as the user itself")
+        }
         let certificate = try material(user.clientCertificateData, user.clientCertificate, "client-certificate")
         let key = try material(user.clientKeyData, user.clientKey, "client-key")
         var clientCertificate: ClusterEndpoint.ClientCertificate?

@@ -71,7 +71,7 @@ enum KubeconfigParser {
                 clientKey: resolve(user.clientKey),
                 clientKeyData: try base64(user.clientKeyData, "\(place).user.client-key-data", path),
                 username: nonEmpty(user.username), password: nonEmpty(user.password), exec: exec,
-                authProvider: nonEmpty(user.authProvider?.name), file: path)
+                authProvider: nonEmpty(user.authProvider?.name), impersonate: nonEmpty(user.impersonate), file: path)
         }
         for (index, entry) in (wire.contexts ?? []).enumerated() {
             let place = "contexts[\(index)]"
@@ -236,9 +236,11 @@ private struct WireUser: Decodable {
     var password: String?
     var authProvider: AuthProvider?
     var exec: WireExec?
+    var impersonate: String?
 
     enum CodingKeys: String, CodingKey {
         case token, tokenFile, username, password, exec
+        case impersonate = "as"
         case clientCertificate = "client-certificate"
         case clientCertificateData = "client-certificate-data"
         case clientKey = "client-key"

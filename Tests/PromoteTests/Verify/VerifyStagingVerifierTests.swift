@@ -374,7 +374,7 @@ import Testing
         let result = try verify(bare)
         #expect(result.report.status == .failed)
         #expect(result.report.clusters == [ClusterVerification(name: "staging-1", revision: nil, objects: [])])
-        #expect(result.failureSummary == ["staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system (the GitRepositories that track this repository's branch); nothing to verify"])
+        #expect(result.failureSummary == ["staging-1: no Kustomization has a spec.sourceRef naming GitRepository flux-system/flux-system (the GitRepository that tracks git@git.example.com:platform/keos-system-services.git@main); nothing to verify"])
         #expect(result.problems.map(\.reason) == [VerifierReason.noKustomizations])
         #expect(result.error?.kind == .notVerified)
     }
