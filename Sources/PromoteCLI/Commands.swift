@@ -56,25 +56,27 @@ struct PromoteCommand: ParsableCommand {
     var revision: String?
 
     @Flag(exclusivity: .exclusive)
-    var fastForward: FastForwardFlag = .ff
+    var fastForward: FastForwardFlag?
 
     @Flag(help: "Do not ask for confirmation on a terminal.")
     var yes = false
 
-    @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push.", valueName: "n"))
-    var retries: Int = 3
+    @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push (default: 3).", valueName: "n"))
+    var retries: Int?
 
     func validate() throws {
-        guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100, got \(retries)") }
+        if let retries, !(0...100).contains(retries) {
+            throw ValidationError("--retries must be between 0 and 100, got \(retries)")
+        }
     }
 
     func run() throws {
-        var options = common.promoteOptions()
-        options.revision = revision
-        options.dryRun = dryRun
-        options.fastForward = fastForward.policy
-        options.retries = retries
-        try CommandRunner(common: common, assumeYes: yes).run(.promote, options) { $0.promote() }
+        try CommandRunner(common: common, assumeYes: yes).run(.promote, configure: { options in
+            options.revision = revision
+            options.dryRun = dryRun
+            if let fastForward { options.fastForward = fastForward.policy }
+            if let retries { options.retries = retries }
+        }) { $0.promote() }
     }
 }
 
@@ -90,9 +92,7 @@ struct VerifyCommand: ParsableCommand {
     var revision: String?
 
     func run() throws {
-        var options = common.promoteOptions()
-        options.revision = revision
-        try CommandRunner(common: common, assumeYes: true).run(.verify, options) { $0.verify() }
+        try CommandRunner(common: common, assumeYes: true).run(.verify, configure: { $0.revision = revision }) { $0.verify() }
     }
 }
 
@@ -111,9 +111,7 @@ struct DiffCommand: ParsableCommand {
     var exitCode = false
 
     func run() throws {
-        var options = common.promoteOptions()
-        options.revision = revision
-        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(.diff, options) { $0.diff() }
+        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(.diff, configure: { $0.revision = revision }) { $0.diff() }
     }
 }
 
@@ -126,6 +124,6 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        try CommandRunner(common: common, assumeYes: true).run(.status, common.promoteOptions()) { $0.status() }
+        try CommandRunner(common: common, assumeYes: true).run(.status) { $0.status() }
     }
 }

@@ -7,6 +7,12 @@ final class TransferContext {
     var rejections: [(reference: String, reason: String)] = []
     /// How often libgit2 asked for credentials during this operation.
     var credentialAttempts = 0
+    /// Progress reporting (see `TransferProgress.swift`): the handler, and what the events name.
+    var progress: TransferProgressHandler?
+    var operation = TransferProgress.Operation.fetch
+    var remoteName = ""
+    var lastObjects = 0
+    var lastBytes = 0
 }
 
 /// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
@@ -52,15 +58,19 @@ extension Repository {
         return Owned(remote!, owner: self, free: { git_remote_free($0) })
     }
 
-    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags.
-    public func fetch(remote name: String, refspecs: [String]) throws {
+    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags;
+    /// reports progress to `progress` when given.
+    public func fetch(remote name: String, refspecs: [String], progress: TransferProgressHandler? = nil) throws {
         let remote = try lookupRemote(name)
         let context = TransferContext()
+        context.progress = progress
+        context.remoteName = name
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.prune = GIT_FETCH_NO_PRUNE
         options.callbacks.credentials = RemoteCallbacks.credentials
+        if progress != nil { options.callbacks.transfer_progress = RemoteCallbacks.transferProgress }
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
@@ -68,19 +78,28 @@ extension Repository {
                           "fetch from \(name)")
             }
         }
+        context.reportDone()
     }
 
     /// Pushes the refspecs (never forced unless a refspec says `+`, which this tool never does).
     ///
     /// A reference the server refuses is a failure even though libgit2 reports success:
-    /// throws `PushRejected` listing every refused reference with the server's reason.
-    public func push(remote name: String, refspecs: [String]) throws {
+    /// throws `PushRejected` listing every refused reference with the server's reason. Reports progress to
+    /// `progress` when given.
+    public func push(remote name: String, refspecs: [String], progress: TransferProgressHandler? = nil) throws {
         let remote = try lookupRemote(name)
         let context = TransferContext()
+        context.progress = progress
+        context.operation = .push
+        context.remoteName = name
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
         options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
         options.callbacks.credentials = RemoteCallbacks.credentials
+        if progress != nil {
+            options.callbacks.pack_progress = RemoteCallbacks.packProgress
+            options.callbacks.push_transfer_progress = RemoteCallbacks.pushTransferProgress
+        }
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
@@ -90,6 +109,7 @@ extension Repository {
         if !context.rejections.isEmpty {
             throw PushRejected(rejections: context.rejections.map { .init(reference: $0.reference, reason: $0.reason) })
         }
+        context.reportDone()
     }
 }
 

@@ -21,6 +21,22 @@ public struct PromoteOptions: Sendable, Equatable {
     public var dryRun = false
     /// How often to re-fetch and re-plan after the remote rejected the push because the target moved.
     public var retries = 3
+    /// The folder names that mark base, staging and production (config `environments`).
+    public var environmentFolders = EnvironmentFolders.standard
+    /// Kubeconfig for the staging clusters (config `staging.kubeconfig`), for verification through the
+    /// Kubernetes API; `nil`: `KUBECONFIG`, then `~/.kube/config`.
+    public var kubeconfig: String?
+    /// Kubeconfig contexts, one per staging cluster (config `staging.contexts`).
+    public var contexts: [String] = []
+    /// Kustomizations to verify instead of discovering them (config `staging.kustomizations`); `nil`: discover.
+    public var stagingKustomizations: [FluxObjectKey]?
+    /// Flux status of the production clusters (`status --production-status`, config `production.statusFiles`):
+    /// `FILE` or `NAME=FILE`; only `status` reads them, to show what production runs.
+    public var productionStatusFiles: [String] = []
+    /// Commit signing (config `signing`); read and checked, not used yet.
+    public var signing: SigningSettings?
+    /// Pull-request provider (config `proposal`); read and checked, not used yet.
+    public var proposal: ProposalSettings?
 
     public init() {}
 
@@ -40,17 +56,20 @@ public struct ServiceContext: Sendable {
     public var confirm: @Sendable (PromotionReport) -> Bool
     /// Test seam: runs after the commit is created and right before each push.
     public var beforePush: (@Sendable (_ attempt: Int) throws -> Void)?
+    /// Fetch and push progress, for a progress line on a terminal; `nil`: not reported.
+    public var progress: TransferProgressHandler?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },
                 log: @escaping @Sendable (String) -> Void = { _ in },
                 confirm: @escaping @Sendable (PromotionReport) -> Bool = { _ in true },
-                beforePush: (@Sendable (Int) throws -> Void)? = nil) {
+                beforePush: (@Sendable (Int) throws -> Void)? = nil, progress: TransferProgressHandler? = nil) {
         self.environment = environment
         self.now = now
         self.log = log
         self.confirm = confirm
         self.beforePush = beforePush
+        self.progress = progress
     }
 }
 

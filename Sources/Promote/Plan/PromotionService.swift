@@ -169,7 +169,7 @@ public final class PromotionService {
         context.log("fetching \(branches.joined(separator: ", ")) from \(options.remote)")
         let refspecs = branches.map { "+refs/heads/\($0):\(trackingReference($0))" }
         do {
-            try repository.fetch(remote: options.remote, refspecs: refspecs)
+            try repository.fetch(remote: options.remote, refspecs: refspecs, progress: context.progress)
         } catch let error as GitError {
             throw PromoteError(.runtime, CredentialRedaction.redact(error.description))
         }
@@ -212,14 +212,15 @@ public final class PromotionService {
         guard let url = repository.remoteURL(options.remote) else {
             throw PromoteError(.badInput, "remote '\(DisplayText.escaped(options.remote))' has no URL; staging verification matches GitRepositories by the remote's URL")
         }
-        return StagingScope(repositoryURL: url, branch: options.sourceBranch)
+        return StagingScope(repositoryURL: url, branch: options.sourceBranch, kustomizations: options.stagingKustomizations)
     }
 
     private func verify(_ revision: ObjectID, snapshots: [ClusterSnapshot]) throws -> StagingVerification {
         let scope = try stagingScope()
         let request = StagingVerificationRequest(
             repositoryURL: scope.repositoryURL, sourceBranch: options.sourceBranch, revision: revision,
-            componentsDirectory: options.componentsDirectory, minimumSoak: options.minimumSoak, now: context.now())
+            componentsDirectory: options.componentsDirectory, minimumSoak: options.minimumSoak, now: context.now(),
+            kustomizations: options.stagingKustomizations)
         return try StagingVerifier.verify(request, snapshots: snapshots, graph: repository)
     }
 
@@ -337,7 +338,8 @@ public final class PromotionService {
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
         context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(options.targetBranch)")
-        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"])
+        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"],
+                            progress: context.progress)
     }
 
     /// After a successful push: the remote-tracking ref follows, and a local target branch that pointed at the
@@ -362,7 +364,7 @@ extension PromotionService {
         let directory = options.componentsDirectory
         let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0) } ?? []
         let newComponents = try repository.entryNames(inFolder: directory, ofTree: new)
-        let builder = ComponentDiffBuilder(componentsDir: directory, blobs: repository)
+        let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders, blobs: repository)
         return builder.build(changes: try repository.diffTrees(old: old, new: new), oldComponents: oldComponents,
                              newComponents: newComponents, conflicts: conflicts)
     }
