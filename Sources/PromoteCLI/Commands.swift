@@ -118,12 +118,19 @@ struct DiffCommand: ParsableCommand {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show branch tips, what staging runs, and the commits and components waiting for promotion."
+        abstract: "A release manager's dashboard: per environment its tip and what its clusters run, and what waits for promotion."
     )
 
     @OptionGroup var common: CommonOptions
 
+    @Option(name: .customLong("production-status"),
+            help: ArgumentHelp("Flux status of one production cluster, to show what production runs; repeat per cluster; NAME=FILE names the cluster.", valueName: "file"),
+            completion: .file(extensions: ["json"]))
+    var productionStatus: [String] = []
+
     func run() throws {
-        try CommandRunner(common: common, assumeYes: true).run(.status) { $0.status() }
+        try CommandRunner(common: common, assumeYes: true).run(.status, configure: { options in
+            if !productionStatus.isEmpty { options.productionStatusFiles = productionStatus }
+        }) { $0.status() }
     }
 }

@@ -67,6 +67,7 @@ public final class PromotionService {
                 return PromotionReport.WaitingCommit(id: id, summary: info.summary, author: info.author, time: info.time,
                                                      included: try repository.isAncestor(id, of: state.revision))
             }
+            try addDashboard(to: &report, state: state)
         }
     }
 
