@@ -7,7 +7,7 @@ struct RootCommand: ParsableCommand {
         commandName: "keos-promote",
         abstract: "Promote a Flux GitOps repository's main branch into production, once staging has reconciled it.",
         version: KeosPromote.version,
-        subcommands: [PromoteCommand.self, VerifyCommand.self, DiffCommand.self, StatusCommand.self],
+        subcommands: [PromoteCommand.self, VerifyCommand.self, DiffCommand.self, StatusCommand.self, GenerateManualCommand.self],
         defaultSubcommand: PromoteCommand.self
     )
 }

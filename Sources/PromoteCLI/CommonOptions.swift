@@ -35,7 +35,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .customLong("no-fetch"), help: "Use the remote-tracking branches as they are; do not fetch first.")
     var noFetch = false
 
-    @Option(help: "text, json or markdown.")
+    @Option(help: ArgumentHelp("What stdout gets: text (for a person), json (schemaVersion 1) or markdown (a pull-request body).", valueName: "format"))
     var output: OutputFormat = .text
 
     @Option(name: .customLong("staging-status"),
