@@ -87,14 +87,16 @@ struct CommandRunner {
         return options
     }
 
-    /// Prints the report (always as JSON or Markdown; as text when `informative` and not `--quiet`), the
-    /// one-line error on stderr, and exits with the kind's code.
+    /// Prints the report (always as JSON or Markdown; as text when `informative` and not `--quiet`), appends
+    /// it to `$GITHUB_STEP_SUMMARY`, prints the one-line error on stderr, and exits with the kind's code.
     private func fail(_ error: PromoteError, report: PromotionReport, informative: Bool, logger: Logger) -> Never {
         let code = ExitStatus.code(for: error.kind)
         var report = report
         report.error = .init(code: Int(code), message: error.message)
         if common.output != .text || informative {
             emit(report, shownBefore: false)
+        } else {
+            appendStepSummary(report)
         }
         logger.error("\(error.message)")
         exit(code)
