@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Promote", "TestSupport", "Yams"]
+            dependencies: ["Promote", "PromoteCLI", "TestSupport", "Yams"]
         ),
     ],
     swiftLanguageModes: [.v6]

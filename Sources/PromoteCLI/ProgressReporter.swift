@@ -4,7 +4,7 @@ import Promote
 /// Shows fetch and push progress as one line on stderr, redrawn in place, as git does on a terminal.
 ///
 /// `fetching from origin: receiving objects  50% (1/2), 1.2 KiB`, ending as
-/// `fetched from origin: 2 objects, 2.3 KiB`. Redraws at most every 100 ms, and always for a new phase or 100 %.
+/// `fetched from origin: 2 objects, 2.3 KiB`; nothing when nothing was transferred. Redraws at most every 100 ms, and always for a new phase or 100 %.
 final class ProgressReporter: @unchecked Sendable {
     private let stream: StderrStream
     private let clock: @Sendable () -> UInt64
@@ -26,7 +26,8 @@ final class ProgressReporter: @unchecked Sendable {
         let remote = DisplayText.escaped(event.remote)
         let (doing, done) = event.operation == .fetch ? ("fetching from", "fetched from") : ("pushing to", "pushed to")
         if event.phase == .done {
-            let line = "\(done) \(remote): " + Self.count(event.total) + (event.bytes > 0 ? ", \(Self.size(event.bytes))" : "")
+            // Below 1 KiB the count says enough (and local transports report no real size).
+            let line = "\(done) \(remote): " + Self.count(event.total) + (event.bytes >= 1024 ? ", \(Self.size(event.bytes))" : "")
             stream.finishProgress(line, always: event.total > 0)
             lock.withLock { lastPhase = nil }
             return
