@@ -40,6 +40,17 @@ struct ConfigParserTests {
                                                     repository: "example-org/keos-system-services"))
     }
 
+    @Test("the README's config example parses too")
+    func readmeExampleParses() throws {
+        let readme = try String(contentsOf: PackagePaths.file("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Config file").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let config = try parser.parse(block)
+        #expect(config.staging.kustomizations == [FluxObjectKey(namespace: "flux-system", name: "infra-controllers")])
+        #expect(config.signing?.key == "0123ABCD")
+        #expect(config.proposal?.repository == "org/repo")
+    }
+
     @Test("an empty file, comments only, or sections with every key commented out set nothing")
     func emptyAndNullSections() throws {
         #expect(try parser.parse("") == PromoteConfig())
