@@ -35,8 +35,13 @@ struct CommandRunner {
             log: { line in logger.info("\(line)") },
             confirm: { [console, common, assumeYes] report in
                 guard !assumeYes, console.isInteractive else { return true }
-                console.out(ReportRendering.render(report, format: common.output, color: console.colorOnStdout))
-                promptState.planShown = true
+                if common.output == .text {
+                    console.out(ReportRendering.render(report, format: .text, color: console.colorOnStdout))
+                    promptState.planShown = true
+                } else {
+                    // stdout carries exactly one JSON or Markdown document: the plan for the person goes to stderr.
+                    StderrStream.shared.write(ReportRendering.render(report, format: .text, color: console.colorOnStderr))
+                }
                 let question = "Promote \(DisplayText.escaped(report.source.branch))@\(report.source.revision?.prefix(12) ?? "?") into \(DisplayText.escaped(report.target.branch)) (\(report.action.rawValue))? [y/N] "
                 StderrStream.shared.write(question)
                 let answer = console.readAnswer()?.trimmingCharacters(in: .whitespaces).lowercased()

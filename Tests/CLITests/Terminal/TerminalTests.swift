@@ -92,6 +92,25 @@ struct TerminalTests {
         #expect(!screen.contains("\u{1B}["), "no raw escape sequences left on the screen")
     }
 
+    @Test("--output json > file at a terminal: the plan and the question on the screen, one JSON object in the file")
+    func jsonAtTheTerminal() throws {
+        let scene = try Scene()
+        defer { scene.stop() }
+        let output = scene.scenario.folder.url("result.json")
+        var environment = KeosBinary.cleanEnvironment(home: scene.scenario.folder.url("home"))
+        environment["NO_COLOR"] = "1"
+        let command = [scene.scenario.binary.url.path, "--output", "json", "--staging-status", scene.status, "-C", scene.clone.path]
+            .map { "'\($0)'" }.joined(separator: " ") + " > '\(output.path)'"
+        let session = try TmuxSession("sh", ["-c", command], cwd: scene.clone, environment: environment)
+        defer { session.stop() }
+        let screen = try session.waitFor("[y/N]")
+        #expect(screen.contains("3 components changed (2 affect production)"), "the plan, as text, for the person")
+        try session.type("y")
+        #expect(try session.waitForExit() == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: try Data(contentsOf: output)) as? [String: Any])
+        #expect((document["result"] as? [String: Any])?["pushed"] as? Bool == true)
+    }
+
     @Test("colours on a terminal: bold title, green verification, yellow change kinds; none with NO_COLOR")
     func colours() throws {
         let scene = try Scene()
