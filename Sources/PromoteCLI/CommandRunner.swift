@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Promote
 
 /// Runs one service command and turns its outcome into output and an exit code.
@@ -14,27 +15,43 @@ struct CommandRunner {
         var planShown = false
     }
 
-    func run(_ name: PromotionReport.Command, _ options: PromoteOptions,
+    /// Builds the options (defaults, then the config file, then the flags, then `configure` for the command's
+    /// own flags), runs `command`, prints the outcome and exits with its code.
+    func run(_ name: PromotionReport.Command, configure: (inout PromoteOptions) -> Void = { _ in },
              _ command: (PromotionService) -> CommandOutcome) throws {
+        let logger = Logger.console(verbose: common.verbose, quiet: common.quiet, color: console.colorOnStderr)
+        let options: PromoteOptions
+        do {
+            options = try resolveOptions(configure, logger: logger)
+        } catch let error as PromoteError {
+            fail(error, report: PromotionReport(command: name, source: .init(branch: common.source ?? "main", revision: nil),
+                                                target: .init(branch: common.target ?? "production", revision: nil)),
+                 informative: false, logger: logger)
+        }
         let promptState = PromptState()
         let progress = ProgressLine(console: console, verbose: common.verbose, quiet: common.quiet)
+        let transfer = console.stderrIsTerminal && !common.quiet ? ProgressReporter() : nil
         var context = ServiceContext(
             environment: console.environment,
-            log: { [console, common] line in
-                if common.verbose { console.err(DisplayText.escaped(line)) }
-            },
+            log: { line in logger.info("\(line)") },
             confirm: { [console, common, assumeYes] report in
                 guard !assumeYes, console.isInteractive else { return true }
-                console.out(ReportRendering.render(report, format: common.output, color: console.colorOnStdout))
-                promptState.planShown = true
-                let question = "Promote \(report.source.branch)@\(report.source.revision?.prefix(12) ?? "?") into \(report.target.branch) (\(report.action.rawValue))? [y/N] "
-                FileHandle.standardError.write(Data(question.utf8))
+                if common.output == .text {
+                    console.out(ReportRendering.render(report, format: .text, color: console.colorOnStdout))
+                    promptState.planShown = true
+                } else {
+                    // stdout carries exactly one JSON or Markdown document: the plan for the person goes to stderr.
+                    StderrStream.shared.write(ReportRendering.render(report, format: .text, color: console.colorOnStderr))
+                }
+                let question = "Promote \(DisplayText.escaped(report.source.branch))@\(report.source.revision?.prefix(12) ?? "?") into \(DisplayText.escaped(report.target.branch)) (\(report.action.rawValue))? [y/N] "
+                StderrStream.shared.write(question)
                 let answer = console.readAnswer()?.trimmingCharacters(in: .whitespaces).lowercased()
                 return answer == "y" || answer == "yes"
             },
-            stagingProvider: StagingClusters.provider(options, requestTimeout: common.requestTimeoutSeconds, console: console)
+            stagingProvider: StagingClusters.provider(options, requestTimeout: common.requestTimeoutSeconds, console: console),
+            transferProgress: transfer?.handler
         )
-        context.progress = { line in progress.show(line) }
+        context.waitProgress = { line in progress.show(line) }
 
         let outcome: CommandOutcome
         do {
@@ -43,15 +60,15 @@ struct CommandRunner {
         } catch let error as PromoteError {
             fail(error, report: PromotionReport(command: name, source: .init(branch: options.sourceBranch, revision: nil),
                                                 target: .init(branch: options.targetBranch, revision: nil),
-                                                dryRun: options.dryRun), informative: false)
+                                                dryRun: options.dryRun), informative: false, logger: logger)
         }
 
         for warning in outcome.report.warnings {
-            console.err("warning: \(DisplayText.escaped(warning))")
+            logger.warning("\(warning)")
         }
         if let failure = outcome.failure {
             let informative = failure.kind == .notVerified || failure.kind == .conflict || failure.kind == .targetMoved
-            fail(failure, report: outcome.report, informative: informative)
+            fail(failure, report: outcome.report, informative: informative, logger: logger)
         }
         if !(promptState.planShown && common.output == .text) || outcome.report.result.pushed {
             emit(outcome.report, shownBefore: promptState.planShown)
@@ -61,28 +78,50 @@ struct CommandRunner {
         }
     }
 
-    /// Prints the report (always as JSON or Markdown; as text when `informative`), the one-line error on
-    /// stderr, and exits with the kind's code.
-    private func fail(_ error: PromoteError, report: PromotionReport, informative: Bool) -> Never {
+    /// Defaults, then the config file, then the flags, then the command's own flags.
+    private func resolveOptions(_ configure: (inout PromoteOptions) -> Void, logger: Logger) throws -> PromoteOptions {
+        var options = PromoteOptions()
+        if let loaded = try ConfigLoader.load(common.configRequest()) {
+            logger.debug("configuration from \(loaded.origin)")
+            loaded.config.apply(to: &options)
+        } else {
+            logger.debug("no configuration file; using flags and defaults")
+        }
+        common.apply(to: &options)
+        configure(&options)
+        guard options.sourceBranch != options.targetBranch else {
+            throw PromoteError(.badInput, "source and target are the same branch '\(DisplayText.escaped(options.sourceBranch))' (check --source, --target and the config file's branches)")
+        }
+        logger.debug("remote \(options.remote), source \(options.sourceBranch), target \(options.targetBranch), components \(options.componentsDirectory), staging status \(options.stagingStatusFiles.isEmpty ? "none" : options.stagingStatusFiles.joined(separator: ", "))")
+        return options
+    }
+
+    /// Prints the report (always as JSON or Markdown; as text when `informative` and not `--quiet`), appends
+    /// it to `$GITHUB_STEP_SUMMARY`, prints the one-line error on stderr, and exits with the kind's code.
+    private func fail(_ error: PromoteError, report: PromotionReport, informative: Bool, logger: Logger) -> Never {
         let code = ExitStatus.code(for: error.kind)
         var report = report
         report.error = .init(code: Int(code), message: error.message)
         if common.output != .text || informative {
             emit(report, shownBefore: false)
+        } else {
+            appendStepSummary(report)
         }
-        console.err("error: \(DisplayText.escaped(error.message))")
+        logger.error("\(error.message)")
         exit(code)
     }
 
+    /// Prints the report on stdout (not the text report with `--quiet`) and appends the Markdown plan to
+    /// `$GITHUB_STEP_SUMMARY` when set.
     private func emit(_ report: PromotionReport, shownBefore: Bool) {
-        if shownBefore && common.output == .text {
-            console.out(ReportRendering.resultLine(report))
-        } else {
-            console.out(ReportRendering.render(report, format: common.output, color: console.colorOnStdout))
+        if !(common.quiet && common.output == .text) {
+            if shownBefore && common.output == .text {
+                console.out(ReportRendering.resultLine(report))
+            } else {
+                console.out(ReportRendering.render(report, format: common.output, color: console.colorOnStdout))
+            }
         }
-        if !common.quiet || common.output != .text {
-            appendStepSummary(report)
-        }
+        appendStepSummary(report)
     }
 
     /// Appends the Markdown plan to `$GITHUB_STEP_SUMMARY` when GitHub Actions set it.

@@ -7,7 +7,7 @@ struct RootCommand: ParsableCommand {
         commandName: "keos-promote",
         abstract: "Promote a Flux GitOps repository's main branch into production, once staging has reconciled it.",
         version: KeosPromote.version,
-        subcommands: [PromoteCommand.self, VerifyCommand.self, DiffCommand.self, StatusCommand.self],
+        subcommands: [PromoteCommand.self, VerifyCommand.self, DiffCommand.self, StatusCommand.self, GenerateManualCommand.self],
         defaultSubcommand: PromoteCommand.self
     )
 }
@@ -56,25 +56,27 @@ struct PromoteCommand: ParsableCommand {
     var revision: String?
 
     @Flag(exclusivity: .exclusive)
-    var fastForward: FastForwardFlag = .ff
+    var fastForward: FastForwardFlag?
 
     @Flag(help: "Do not ask for confirmation on a terminal.")
     var yes = false
 
-    @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push.", valueName: "n"))
-    var retries: Int = 3
+    @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push (default: 3).", valueName: "n"))
+    var retries: Int?
 
     func validate() throws {
-        guard (0...100).contains(retries) else { throw ValidationError("--retries must be between 0 and 100, got \(retries)") }
+        if let retries, !(0...100).contains(retries) {
+            throw ValidationError("--retries must be between 0 and 100, got \(retries)")
+        }
     }
 
     func run() throws {
-        var options = common.promoteOptions()
-        options.revision = revision
-        options.dryRun = dryRun
-        options.fastForward = fastForward.policy
-        options.retries = retries
-        try CommandRunner(common: common, assumeYes: yes).run(.promote, options) { $0.promote() }
+        try CommandRunner(common: common, assumeYes: yes).run(.promote, configure: { options in
+            options.revision = revision
+            options.dryRun = dryRun
+            if let fastForward { options.fastForward = fastForward.policy }
+            if let retries { options.retries = retries }
+        }) { $0.promote() }
     }
 }
 
@@ -99,10 +101,10 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = common.promoteOptions()
-        options.revision = revision
-        options.waitTimeout = wait.flatMap(DurationText.seconds)
-        try CommandRunner(common: common, assumeYes: true).run(.verify, options) { $0.verify() }
+        try CommandRunner(common: common, assumeYes: true).run(.verify, configure: {
+            $0.revision = revision
+            $0.waitTimeout = wait.flatMap(DurationText.seconds)
+        }) { $0.verify() }
     }
 }
 
@@ -121,21 +123,26 @@ struct DiffCommand: ParsableCommand {
     var exitCode = false
 
     func run() throws {
-        var options = common.promoteOptions()
-        options.revision = revision
-        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(.diff, options) { $0.diff() }
+        try CommandRunner(common: common, assumeYes: true, diffExitCode: exitCode).run(.diff, configure: { $0.revision = revision }) { $0.diff() }
     }
 }
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show branch tips, what staging runs, and the commits and components waiting for promotion."
+        abstract: "A release manager's dashboard: per environment its tip and what its clusters run, and what waits for promotion."
     )
 
     @OptionGroup var common: CommonOptions
 
+    @Option(name: .customLong("production-status"),
+            help: ArgumentHelp("Flux status of one production cluster, to show what production runs; repeat per cluster; NAME=FILE names the cluster.", valueName: "file"),
+            completion: .file(extensions: ["json"]))
+    var productionStatus: [String] = []
+
     func run() throws {
-        try CommandRunner(common: common, assumeYes: true).run(.status, common.promoteOptions()) { $0.status() }
+        try CommandRunner(common: common, assumeYes: true).run(.status, configure: { options in
+            if !productionStatus.isEmpty { options.productionStatusFiles = productionStatus }
+        }) { $0.status() }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Promote
 
 /// How results are printed on stdout.
@@ -7,30 +8,39 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Flags every subcommand takes.
+///
+/// Settings that `.keos-promote.yaml` can also hold are optional here: a flag that is not given leaves the
+/// file's value (or the default) alone, so flags win over the file.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .customShort("C"), help: ArgumentHelp("The local clone (bare or not).", valueName: "path"))
-    var path: String = "."
+    @Option(name: .customShort("C"), help: ArgumentHelp("The local clone, bare or not (default: the current folder).", valueName: "path"),
+            completion: .directory)
+    var path: String?
 
-    @Option(help: "The remote to fetch from and push to.")
-    var remote: String = "origin"
+    @Option(help: ArgumentHelp("Defaults for these flags (default: .keos-promote.yaml at the repository root).", valueName: "file"),
+            completion: .file(extensions: ["yaml", "yml"]))
+    var config: String?
 
-    @Option(help: "The branch staging reconciles.")
-    var source: String = "main"
+    @Option(help: ArgumentHelp("The remote to fetch from and push to (default: origin).", valueName: "name"))
+    var remote: String?
 
-    @Option(help: "The branch production reconciles.")
-    var target: String = "production"
+    @Option(help: ArgumentHelp("The branch staging reconciles (default: main).", valueName: "branch"))
+    var source: String?
 
-    @Option(name: .customLong("components-dir"), help: ArgumentHelp("Folder that holds the components.", valueName: "path"))
-    var componentsDirectory: String = "components"
+    @Option(help: ArgumentHelp("The branch production reconciles (default: production).", valueName: "branch"))
+    var target: String?
+
+    @Option(name: .customLong("components-dir"), help: ArgumentHelp("Folder that holds the components (default: components).", valueName: "path"))
+    var componentsDirectory: String?
 
     @Flag(name: .customLong("no-fetch"), help: "Use the remote-tracking branches as they are; do not fetch first.")
     var noFetch = false
 
-    @Option(help: "text, json or markdown.")
+    @Option(help: ArgumentHelp("What stdout gets: text (for a person), json (schemaVersion 1) or markdown (a pull-request body).", valueName: "format"))
     var output: OutputFormat = .text
 
     @Option(name: .customLong("staging-status"),
-            help: ArgumentHelp("Flux status of one staging cluster: the JSON of `kubectl get gitrepositories,kustomizations,helmreleases -A -o json`; repeat per cluster; NAME=FILE names the cluster.", valueName: "file"))
+            help: ArgumentHelp("Flux status of one staging cluster: the JSON of `kubectl get gitrepositories,kustomizations,helmreleases -A -o json`; repeat per cluster; NAME=FILE names the cluster.", valueName: "file"),
+            completion: .file(extensions: ["json"]))
     var stagingStatus: [String] = []
 
     @Option(help: ArgumentHelp("Kubeconfig of the staging clusters (default: KUBECONFIG, else ~/.kube/config, else in-cluster).", valueName: "file"))
@@ -53,7 +63,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log each step on stderr.")
     var verbose = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors and warnings on stderr.")
+    @Flag(name: .shortAndLong, help: "Print nothing but the requested data on stdout and errors and warnings on stderr: no text report, no progress.")
     var quiet = false
 
     func validate() throws {
@@ -62,26 +72,30 @@ struct CommonOptions: ParsableArguments {
         }
         try validateStagingClusters()
         if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
-        for name in [("--source", source), ("--target", target), ("--remote", remote)] where name.1.isEmpty {
+        for name in [("--source", source), ("--target", target), ("--remote", remote), ("-C", path), ("--config", config)] where name.1?.isEmpty == true {
             throw ValidationError("\(name.0) must not be empty")
         }
-        if source == target { throw ValidationError("--source and --target are the same branch '\(source)'") }
+        if let source, source == target { throw ValidationError("--source and --target are the same branch '\(source)'") }
     }
 
-    /// The service options these flags ask for.
-    func promoteOptions() -> PromoteOptions {
-        var options = PromoteOptions()
-        options.repositoryPath = path
-        options.remote = remote
-        options.sourceBranch = source
-        options.targetBranch = target
-        options.componentsDirectory = componentsDirectory
-        options.fetch = !noFetch
-        options.stagingStatusFiles = stagingStatus
-        options.kubeconfig = kubeconfig
-        options.contexts = contexts
-        options.skipVerify = skipVerify
-        options.minimumSoak = minSoak.flatMap(DurationText.seconds)
-        return options
+    /// Where to look for the config file, from the flags (the file cannot move what finds it).
+    func configRequest() -> ConfigLoader.Request {
+        ConfigLoader.Request(explicitPath: config, repositoryPath: path ?? ".", remote: remote ?? "origin",
+                             sourceBranch: source ?? "main")
+    }
+
+    /// Overwrites `options` with every flag that was given.
+    func apply(to options: inout PromoteOptions) {
+        if let path { options.repositoryPath = path }
+        if let remote { options.remote = remote }
+        if let source { options.sourceBranch = source }
+        if let target { options.targetBranch = target }
+        if let componentsDirectory { options.componentsDirectory = componentsDirectory }
+        if noFetch { options.fetch = false }
+        if !stagingStatus.isEmpty { options.stagingStatusFiles = stagingStatus }
+        if let kubeconfig { options.kubeconfig = kubeconfig }
+        if !contexts.isEmpty { options.contexts = contexts }
+        if skipVerify { options.skipVerify = true }
+        if let seconds = minSoak.flatMap(DurationText.seconds) { options.minimumSoak = seconds }
     }
 }

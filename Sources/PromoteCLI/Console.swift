@@ -31,7 +31,7 @@ struct Console: Sendable {
     }
 
     func err(_ line: String) {
-        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+        StderrStream.shared.line(line)
     }
 
     /// Reads one line from stdin; `nil` at end of input.

@@ -16,3 +16,10 @@ public enum PackagePaths {
         root().appendingPathComponent("scripts").appendingPathComponent(relativePath)
     }
 }
+
+extension PackagePaths {
+    /// A file of the package, e.g. `file("examples/keos-promote.yaml")`.
+    public static func file(_ relativePath: String) -> URL {
+        root().appendingPathComponent(relativePath)
+    }
+}

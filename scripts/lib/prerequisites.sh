@@ -19,18 +19,7 @@ ensure_prerequisites() {
     if ! command -v git >/dev/null 2>&1 || [ ! -x "$(git --exec-path 2>/dev/null)/git-daemon" ]; then
         missing+=(git)
     fi
-    if [ ${#missing[@]} -gt 0 ]; then
-        if ! command -v apt-get >/dev/null 2>&1; then
-            echo "error: missing ${missing[*]}; install them with your package manager" >&2
-            exit 1
-        fi
-        echo "installing: ${missing[*]}" >&2
-        local sudo=""
-        [ "$(id -u)" -eq 0 ] || sudo="sudo"
-        $sudo apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
-    fi
-    ensure_jsonschema
+    install_debian_packages "${missing[@]}"
     local version
     version="$(git --version | sed -E 's/^git version ([0-9]+)\.([0-9]+).*/\1 \2/')"
     set -- $version
@@ -53,4 +42,31 @@ ensure_jsonschema() {
     python3 -m pip install --quiet --disable-pip-version-check --user jsonschema >&2 2>/dev/null \
         || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages jsonschema >&2 \
         || echo "warning: could not install python3 jsonschema; the CLI tests that validate JSON output will fail" >&2
+}
+
+# Installs the given Debian packages (none: does nothing), quietly.
+install_debian_packages() {
+    [ $# -gt 0 ] || return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "error: missing $*; install them with your package manager" >&2
+        exit 1
+    fi
+    echo "installing: $*" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2
+}
+
+# What only the tests need: tmux (the terminal tests), groff (the man page test), and a python3 with
+# jsonschema and PyYAML (the JSON schema and example tests). Installs what is missing, when missing.
+ensure_test_prerequisites() {
+    local missing=()
+    command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+    command -v groff >/dev/null 2>&1 || missing+=(groff-base)
+    if ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then
+        missing+=(python3 python3-jsonschema python3-yaml)
+    fi
+    install_debian_packages "${missing[@]}"
+    ensure_jsonschema
 }

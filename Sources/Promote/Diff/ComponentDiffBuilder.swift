@@ -16,9 +16,9 @@ public struct ComponentDiffBuilder {
     private let facts: ReleaseFacts
 
     /// A builder for a repository whose components live in `componentsDir` (such as `components` or
-    /// `clusters/components`), reading YAML through `blobs`.
-    public init(componentsDir: String = "components", blobs: any BlobSource) {
-        self.layout = RepositoryLayout(componentsDir: componentsDir)
+    /// `clusters/components`), with environment folders named as `environments`, reading YAML through `blobs`.
+    public init(componentsDir: String = "components", environments: EnvironmentFolders = .standard, blobs: any BlobSource) {
+        self.layout = RepositoryLayout(componentsDir: componentsDir, environments: environments)
         self.facts = ReleaseFacts(blobs: blobs)
     }
 
@@ -39,7 +39,7 @@ public struct ComponentDiffBuilder {
         var outside: [FileChange] = []
 
         for raw in changes {
-            var file = Self.fileChange(raw, conflicts: conflicts)
+            var file = fileChange(raw, conflicts: conflicts)
             // `nil` stands for "outside components".
             let newOwner = layout.component(of: raw.path)
             var owners: [String?] = [newOwner]
@@ -65,7 +65,7 @@ public struct ComponentDiffBuilder {
             return ComponentChange(
                 name: name,
                 change: Self.componentChange(name, old: oldComponents, new: newComponents),
-                affectsProduction: !files.allSatisfy(Self.isStagingOnly),
+                affectsProduction: !files.allSatisfy(isStagingOnly),
                 files: files,
                 releases: Self.sorted(releasesByComponent[key] ?? []))
         }
@@ -73,7 +73,7 @@ public struct ComponentDiffBuilder {
     }
 
     /// The report's view of one raw change: kind, environment (of the new path) and conflict flag.
-    static func fileChange(_ raw: RawFileChange, conflicts: Set<String>) -> FileChange {
+    func fileChange(_ raw: RawFileChange, conflicts: Set<String>) -> FileChange {
         let kind: FileChangeKind
         switch raw.status {
         case .added, .copied: kind = .added
@@ -83,16 +83,16 @@ public struct ComponentDiffBuilder {
         }
         let conflicted = conflicts.contains(raw.path) || raw.oldPath.map(conflicts.contains) == true
         return FileChange(path: raw.path, oldPath: raw.oldPath, change: kind,
-                          environment: RepositoryLayout.environment(of: raw.path),
+                          environment: layout.environment(of: raw.path),
                           additions: raw.additions, deletions: raw.deletions, binary: raw.isBinary,
                           conflict: conflicted ? true : nil)
     }
 
     /// Whether `file` changes staging only: its path is in `staging`, and for a rename its old path too.
-    static func isStagingOnly(_ file: FileChange) -> Bool {
+    func isStagingOnly(_ file: FileChange) -> Bool {
         guard file.environment == .staging else { return false }
         guard file.change == .renamed, let oldPath = file.oldPath else { return true }
-        return RepositoryLayout.environment(of: oldPath) == .staging
+        return layout.environment(of: oldPath) == .staging
     }
 
     private static func componentChange(_ name: String, old: Set<String>, new: Set<String>) -> ComponentChangeKind {

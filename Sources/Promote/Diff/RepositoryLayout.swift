@@ -4,11 +4,14 @@
 struct RepositoryLayout: Sendable, Equatable {
     /// The components folder without leading `./` or `/` and without a trailing `/`; empty for the root.
     let componentsDir: String
+    /// The folder names that mark base, staging and production.
+    let environments: EnvironmentFolders
 
     /// Accepts `components`, `./clusters/components/` and the like.
-    init(componentsDir: String) {
+    init(componentsDir: String, environments: EnvironmentFolders = .standard) {
         let segments = Self.segments(of: componentsDir).filter { $0 != "." }
         self.componentsDir = segments.joined(separator: "/")
+        self.environments = environments
     }
 
     /// The component that `path` lies in: the first segment below the components folder.
@@ -24,10 +27,11 @@ struct RepositoryLayout: Sendable, Equatable {
         return String(decoding: rest[..<slash], as: UTF8.self)
     }
 
-    /// The environment of `path`: its first segment named `base`, `staging` or `production`, else `shared`.
-    static func environment(of path: String) -> Environment {
-        for segment in segments(of: path) {
-            if let environment = Environment(rawValue: segment), environment != .shared {
+    /// The environment of `path`: its first segment named like an environment folder (`base`, `staging` or
+    /// `production` unless configured), else `shared`.
+    func environment(of path: String) -> Environment {
+        for segment in Self.segments(of: path) {
+            if let environment = environments.environment(ofSegment: segment) {
                 return environment
             }
         }

@@ -9,6 +9,12 @@ final class TransferContext {
     var credentialAttempts = 0
     /// What the server said on its progress channel (`remote: …` lines: hook output, rejections).
     var serverMessages = ""
+    /// Progress reporting (see `TransferProgress.swift`): the handler, and what the events name.
+    var progress: TransferProgressHandler?
+    var operation = TransferProgress.Operation.fetch
+    var remoteName = ""
+    var lastObjects = 0
+    var lastBytes = 0
 }
 
 /// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
@@ -64,17 +70,21 @@ extension Repository {
         return Owned(remote!, owner: self, free: { git_remote_free($0) })
     }
 
-    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags, and
-    /// returns the names of the references the remote advertised (so a caller can tell a deleted branch).
+    /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags;
+    /// reports progress to `progress` when given, and returns the names of the references the remote
+    /// advertised (so a caller can tell a deleted branch).
     @discardableResult
-    public func fetch(remote name: String, refspecs: [String]) throws -> Set<String> {
+    public func fetch(remote name: String, refspecs: [String], progress: TransferProgressHandler? = nil) throws -> Set<String> {
         let remote = try lookupRemote(name)
         let context = TransferContext()
+        context.progress = progress
+        context.remoteName = name
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.prune = GIT_FETCH_NO_PRUNE
         options.callbacks.credentials = RemoteCallbacks.credentials
+        if progress != nil { options.callbacks.transfer_progress = RemoteCallbacks.transferProgress }
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
@@ -82,6 +92,7 @@ extension Repository {
                           "fetch from \(name)")
             }
         }
+        context.reportDone()
         return try advertisedReferences(remote.pointer)
     }
 
@@ -89,7 +100,7 @@ extension Repository {
     private func advertisedReferences(_ remote: OpaquePointer) throws -> Set<String> {
         var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
         var count = 0
-        try check(git_remote_ls(&heads, &count, remote), "list the remote's references")
+        try check(git_remote_ls(&heads, &count, remote), "list the remote references")
         var names = Set<String>()
         for index in 0..<count {
             if let name = heads?[index]?.pointee.name { names.insert(String(cString: name)) }
@@ -100,15 +111,23 @@ extension Repository {
     /// Pushes the refspecs (never forced unless a refspec says `+`, which this tool never does).
     ///
     /// A reference the server refuses is a failure even though libgit2 reports success:
-    /// throws `PushRejected` listing every refused reference with the server's reason.
-    public func push(remote name: String, refspecs: [String]) throws {
+    /// throws `PushRejected` listing every refused reference with the server's reason. Reports progress to
+    /// `progress` when given.
+    public func push(remote name: String, refspecs: [String], progress: TransferProgressHandler? = nil) throws {
         let remote = try lookupRemote(name)
         let context = TransferContext()
+        context.progress = progress
+        context.operation = .push
+        context.remoteName = name
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
         options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
         options.callbacks.sideband_progress = RemoteCallbacks.serverMessage
         options.callbacks.credentials = RemoteCallbacks.credentials
+        if progress != nil {
+            options.callbacks.pack_progress = RemoteCallbacks.packProgress
+            options.callbacks.push_transfer_progress = RemoteCallbacks.pushTransferProgress
+        }
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
@@ -119,6 +138,7 @@ extension Repository {
             throw PushRejected(rejections: context.rejections.map { .init(reference: $0.reference, reason: $0.reason) },
                                serverMessage: context.serverMessages)
         }
+        context.reportDone()
     }
 }
 

@@ -14,9 +14,10 @@ public struct PromoteOptions: Sendable, Equatable {
     public var fetch = true
     /// `--staging-status` arguments: `FILE` or `NAME=FILE`.
     public var stagingStatusFiles: [String] = []
-    /// `--kubeconfig`: the kubeconfig to read staging clusters from (else `KUBECONFIG`, `~/.kube/config`).
+    /// `--kubeconfig` or config `staging.kubeconfig`: the kubeconfig to read staging clusters from (else
+    /// `KUBECONFIG`, `~/.kube/config`).
     public var kubeconfig: String?
-    /// `--context`: one staging cluster each; empty means the kubeconfig's current context.
+    /// `--context` or config `staging.contexts`: one staging cluster each; empty means the current context.
     public var contexts: [String] = []
     /// `verify --wait`: how long to keep checking staging before giving up (exit 3).
     public var waitTimeout: TimeInterval?
@@ -27,6 +28,17 @@ public struct PromoteOptions: Sendable, Equatable {
     public var dryRun = false
     /// How often to re-fetch and re-plan after the remote rejected the push because the target moved.
     public var retries = 3
+    /// The folder names that mark base, staging and production (config `environments`).
+    public var environmentFolders = EnvironmentFolders.standard
+    /// Kustomizations to verify instead of discovering them (config `staging.kustomizations`); `nil`: discover.
+    public var stagingKustomizations: [FluxObjectKey]?
+    /// Flux status of the production clusters (`status --production-status`, config `production.statusFiles`):
+    /// `FILE` or `NAME=FILE`; only `status` reads them, to show what production runs.
+    public var productionStatusFiles: [String] = []
+    /// Commit signing (config `signing`); read and checked, not used yet.
+    public var signing: SigningSettings?
+    /// Pull-request provider (config `proposal`); read and checked, not used yet.
+    public var proposal: ProposalSettings?
 
     public init() {}
 
@@ -46,25 +58,28 @@ public struct ServiceContext: Sendable {
     public var confirm: @Sendable (PromotionReport) -> Bool
     /// Test seam: runs after the commit is created and right before each push.
     public var beforePush: (@Sendable (_ attempt: Int) throws -> Void)?
-    /// Where staging status comes from when no `--staging-status` file is given: the clusters' API.
+    /// Where staging status comes from when no `--staging-status` file is given: the clusters API.
     public var stagingProvider: (any StagingSnapshotProvider)?
     /// Waits between the checks of `verify --wait`; injectable so tests need not sleep.
     public var sleep: @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }
-    /// A one-line progress note while waiting; each replaces the previous one.
-    public var progress: (@Sendable (String) -> Void)?
+    /// A one-line progress note while `verify --wait` waits; each replaces the previous one.
+    public var waitProgress: (@Sendable (String) -> Void)?
+    /// Fetch and push progress, for a progress line on a terminal; `nil`: not reported.
+    public var transferProgress: TransferProgressHandler?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },
                 log: @escaping @Sendable (String) -> Void = { _ in },
                 confirm: @escaping @Sendable (PromotionReport) -> Bool = { _ in true },
                 beforePush: (@Sendable (Int) throws -> Void)? = nil,
-                stagingProvider: (any StagingSnapshotProvider)? = nil) {
+                stagingProvider: (any StagingSnapshotProvider)? = nil, transferProgress: TransferProgressHandler? = nil) {
         self.environment = environment
         self.now = now
         self.log = log
         self.confirm = confirm
         self.beforePush = beforePush
         self.stagingProvider = stagingProvider
+        self.transferProgress = transferProgress
     }
 }
 

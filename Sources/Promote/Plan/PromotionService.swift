@@ -47,7 +47,7 @@ public final class PromotionService {
                     let now = context.now()
                     guard var schedule = wait, let delay = schedule.nextDelay(now: now) else { throw error }
                     wait = schedule
-                    context.progress?(schedule.progressLine(now: now, delay: delay, reason: error.message))
+                    context.waitProgress?(schedule.progressLine(now: now, delay: delay, reason: error.message))
                     context.sleep(delay)
                     if options.fetch { try fetchBranches([options.sourceBranch]) }
                 }
@@ -100,6 +100,7 @@ public final class PromotionService {
                 return PromotionReport.WaitingCommit(id: id, summary: info.summary, author: info.author, time: info.time,
                                                      included: try repository.isAncestor(id, of: state.revision))
             }
+            try addDashboard(to: &report, state: state)
         }
     }
 
@@ -231,7 +232,7 @@ public final class PromotionService {
         let refspecs = branches.map { "+refs/heads/\($0):\(trackingReference($0))" }
         let advertised: Set<String>
         do {
-            advertised = try repository.fetch(remote: options.remote, refspecs: refspecs)
+            advertised = try repository.fetch(remote: options.remote, refspecs: refspecs, progress: context.transferProgress)
         } catch let error as GitError {
             throw PromoteError(.runtime, CredentialRedaction.redact(error.description))
         }
@@ -278,14 +279,15 @@ public final class PromotionService {
         guard let url = repository.remoteURL(options.remote) else {
             throw PromoteError(.badInput, "remote '\(DisplayText.escaped(options.remote))' has no URL; staging verification matches GitRepositories by the remote's URL")
         }
-        return StagingScope(repositoryURL: url, branch: options.sourceBranch)
+        return StagingScope(repositoryURL: url, branch: options.sourceBranch, kustomizations: options.stagingKustomizations)
     }
 
     private func verify(_ revision: ObjectID, snapshots: [ClusterSnapshot]) throws -> StagingVerification {
         let scope = try stagingScope()
         let request = StagingVerificationRequest(
             repositoryURL: scope.repositoryURL, sourceBranch: options.sourceBranch, revision: revision,
-            componentsDirectory: options.componentsDirectory, minimumSoak: options.minimumSoak, now: context.now())
+            componentsDirectory: options.componentsDirectory, minimumSoak: options.minimumSoak, now: context.now(),
+            kustomizations: options.stagingKustomizations)
         return try StagingVerifier.verify(request, snapshots: snapshots, graph: repository)
     }
 
@@ -403,7 +405,8 @@ public final class PromotionService {
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
         context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(options.targetBranch)")
-        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"])
+        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"],
+                            progress: context.transferProgress)
     }
 
     /// After a successful push: the remote-tracking ref follows, and a local target branch that pointed at the
@@ -428,7 +431,7 @@ extension PromotionService {
         let directory = options.componentsDirectory
         let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0) } ?? []
         let newComponents = try repository.entryNames(inFolder: directory, ofTree: new)
-        let builder = ComponentDiffBuilder(componentsDir: directory, blobs: repository)
+        let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders, blobs: repository)
         return builder.build(changes: try repository.diffTrees(old: old, new: new), oldComponents: oldComponents,
                              newComponents: newComponents, conflicts: conflicts)
     }

@@ -8,6 +8,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
 
     public func render(_ report: PromotionReport) -> String {
         var blocks: [String] = [title(report), overview(report)]
+        if let dashboard = dashboard(report) { blocks.append(dashboard) }
         if let waiting = report.waitingCommits { blocks.append(waitingCommits(waiting, report)) }
         blocks.append(verification(report.verification))
         if report.command != .verify && !(report.components.isEmpty && report.outsideComponents.isEmpty) {

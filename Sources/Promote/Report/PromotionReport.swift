@@ -110,6 +110,10 @@ public struct PromotionReport: Codable, Sendable, Equatable {
     public var conflicts: [String]
     /// Commits on the source up to the revision that the target lacks, newest first (`status`, `promote`).
     public var waitingCommits: [WaitingCommit]?
+    /// Per environment: branch tip and what its clusters run (`status`).
+    public var environments: [EnvironmentStatus]?
+    /// Commits and components waiting for promotion, and the age of the oldest commit (`status`).
+    public var waiting: WaitingSummary?
     /// Things the user must know, such as a skipped verification.
     public var warnings: [String]
     public var dryRun: Bool
@@ -147,7 +151,7 @@ public struct PromotionReport: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion, command, source, target, mergeBase, verification, components, outsideComponents
-        case action, result, conflicts, waitingCommits, warnings, dryRun, error
+        case action, result, conflicts, waitingCommits, environments, waiting, warnings, dryRun, error
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -164,6 +168,8 @@ public struct PromotionReport: Codable, Sendable, Equatable {
         try container.encode(result, forKey: .result)
         try container.encode(conflicts, forKey: .conflicts)
         try container.encodeIfPresent(waitingCommits, forKey: .waitingCommits)
+        try container.encodeIfPresent(environments, forKey: .environments)
+        try container.encodeIfPresent(waiting, forKey: .waiting)
         try container.encode(warnings, forKey: .warnings)
         try container.encode(dryRun, forKey: .dryRun)
         try container.encodeIfPresent(error, forKey: .error)

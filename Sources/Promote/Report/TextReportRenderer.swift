@@ -14,6 +14,7 @@ public struct TextReportRenderer: ReportRenderer {
     public func render(_ report: PromotionReport) -> String {
         let terminal = TerminalStyle(useColor: useColor)
         var sections: [[String]] = [header(report, terminal)]
+        if report.environments != nil { sections.append(dashboard(report, terminal)) }
         if let waiting = report.waitingCommits { sections.append(waitingCommits(waiting, report, terminal)) }
         if report.command != .verify {
             if report.components.isEmpty && report.outsideComponents.isEmpty {

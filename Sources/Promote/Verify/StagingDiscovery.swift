@@ -4,10 +4,13 @@ public struct StagingScope: Sendable, Equatable {
     public var repositoryURL: String
     /// The source branch staging reconciles, e.g. `main`.
     public var branch: String
+    /// The Kustomizations to verify, as configured (`staging.kustomizations`); `nil`: discover them.
+    public var kustomizations: [FluxObjectKey]?
 
-    public init(repositoryURL: String, branch: String) {
+    public init(repositoryURL: String, branch: String, kustomizations: [FluxObjectKey]? = nil) {
         self.repositoryURL = repositoryURL
         self.branch = branch
+        self.kustomizations = kustomizations
     }
 
     /// What discovery looks for, for messages: `https://git.example.com/org/repo.git@main`.
@@ -25,6 +28,10 @@ public struct StagingDiscovery: Sendable, Equatable {
     public var kustomizations: [KustomizationObject]
     /// What the sources were matched on, for messages: `<url>@<branch>`.
     public var searchedFor: String
+    /// Configured Kustomizations the cluster does not have (empty when discovering).
+    public var missing: [FluxObjectKey] = []
+    /// Configured Kustomizations whose source is not this repository's source branch (empty when discovering).
+    public var foreign: [KustomizationObject] = []
 
     /// Discovers the objects of `snapshot` that belong to `scope`.
     ///
@@ -46,9 +53,16 @@ public struct StagingDiscovery: Sendable, Equatable {
         cluster = snapshot.name
         searchedFor = scope.searchedFor
         self.sources = sources
-        kustomizations = snapshot.kustomizations.filter {
-            $0.sourceRef.kind == "GitRepository" && sourceKeys.contains($0.sourceRef.key)
-        }.sorted { $0.key < $1.key }
+        let ours: (KustomizationObject) -> Bool = { $0.sourceRef.kind == "GitRepository" && sourceKeys.contains($0.sourceRef.key) }
+        guard let explicit = scope.kustomizations else {
+            kustomizations = snapshot.kustomizations.filter(ours).sorted { $0.key < $1.key }
+            return
+        }
+        // A configured list replaces discovery: exactly those, each of which must exist and read this source.
+        let listed = snapshot.kustomizations.filter { explicit.contains($0.key) }.sorted { $0.key < $1.key }
+        kustomizations = listed.filter(ours)
+        foreign = listed.filter { !ours($0) }
+        missing = explicit.filter { key in !listed.contains { $0.key == key } }.sorted()
     }
 
     /// The GitRepository a discovered Kustomization reads from.
@@ -61,6 +75,12 @@ public struct StagingDiscovery: Sendable, Equatable {
         let names = sources.map { "GitRepository \($0.key)" }.joined(separator: ", ")
         let which = sources.count == 1 ? "the GitRepository that tracks" : "the GitRepositories that track"
         return "no Kustomization has a spec.sourceRef naming \(names) (\(which) \(searchedFor)); nothing to verify"
+    }
+
+    /// Why a configured Kustomization does not count: it reads another source.
+    func foreignDetail(_ kustomization: KustomizationObject) -> String {
+        let names = sources.map { "GitRepository \($0.key)" }.joined(separator: ", ")
+        return "listed in staging.kustomizations, but its spec.sourceRef names \(kustomization.sourceRef.kind) \(kustomization.sourceRef.key), not \(names) (the GitRepositories that track this repository's branch)"
     }
 
     /// `flux-system/flux-system ssh://git@host/org/repo@main`, without credentials.

@@ -13,8 +13,8 @@ public struct StagingVerificationRequest: Sendable, Equatable {
     public var now: Date
 
     public init(repositoryURL: String, sourceBranch: String, revision: ObjectID, componentsDirectory: String = "components",
-                minimumSoak: TimeInterval? = nil, now: Date) {
-        scope = StagingScope(repositoryURL: repositoryURL, branch: sourceBranch)
+                minimumSoak: TimeInterval? = nil, now: Date, kustomizations: [FluxObjectKey]? = nil) {
+        scope = StagingScope(repositoryURL: repositoryURL, branch: sourceBranch, kustomizations: kustomizations)
         self.revision = revision
         self.componentsDirectory = componentsDirectory
         self.minimumSoak = minimumSoak
@@ -121,7 +121,15 @@ private struct ClusterCheck<Graph: RevisionGraph> {
     private var revisionText: String { request.revision.prefix(12) }
 
     mutating func run() throws {
-        guard !discovery.kustomizations.isEmpty else {
+        for key in discovery.missing {
+            record(kind: "Kustomization", key: key, .problem(.failed, reason: VerifierReason.notFound,
+                                                             detail: "listed in staging.kustomizations but not in the cluster status"))
+        }
+        for kustomization in discovery.foreign {
+            record(kind: "Kustomization", key: kustomization.key, .problem(.failed, reason: VerifierReason.sourceMismatch,
+                                                                            detail: discovery.foreignDetail(kustomization)))
+        }
+        guard !discovery.kustomizations.isEmpty || !problems.isEmpty else {
             problems.append(VerificationProblem(cluster: snapshot.name, kind: nil, object: nil, severity: .failed,
                                                 reason: VerifierReason.noKustomizations, detail: discovery.noKustomizationsDetail))
             return

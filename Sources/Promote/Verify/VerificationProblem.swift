@@ -57,8 +57,10 @@ public enum VerifierReason {
     public static let soakPending = "SoakPending"
     /// `--min-soak` was asked but the object records no history.
     public static let historyMissing = "HistoryMissing"
-    /// A HelmRelease in a Kustomization's inventory is absent from the cluster status.
+    /// A HelmRelease in a Kustomization's inventory, or a configured Kustomization, is absent from the cluster status.
     public static let notFound = "NotFound"
+    /// A configured Kustomization reads a source other than this repository's source branch.
+    public static let sourceMismatch = "SourceMismatch"
     /// No Kustomization on the cluster uses a GitRepository of this repository's source branch.
     public static let noKustomizations = "NoKustomizations"
 }

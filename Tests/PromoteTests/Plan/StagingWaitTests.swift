@@ -113,7 +113,7 @@ import TestSupport
         options.waitTimeout = wait
         var context = ServiceContext(environment: [:], now: { time.now }, stagingProvider: staging)
         context.sleep = { time.sleep($0) }
-        context.progress = { time.progress($0) }
+        context.waitProgress = { time.progress($0) }
         return try PromotionService(options: options, context: context).verify()
     }
 

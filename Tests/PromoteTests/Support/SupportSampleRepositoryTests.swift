@@ -76,3 +76,19 @@ import TestSupport
         #expect(!text.contains(sample.mainTip))
     }
 }
+
+@Suite struct SupportSampleCopyTests {
+    @Test("a copy of the sample is its own: same commits, its own origin, status naming its origin")
+    func copyIsIndependent() throws {
+        let first = try TemporaryDirectory()
+        let second = try TemporaryDirectory()
+        let a = try SampleRepository.copy(in: first.url)
+        let b = try SampleRepository.copy(in: second.url)
+        #expect(a.mainTip == b.mainTip)
+        #expect(a.remoteURL == a.origin.path)
+        #expect(b.remoteURL == b.origin.path)
+        let status = try String(contentsOf: b.stagingStatus, encoding: .utf8)
+        #expect(status.contains("\"url\": \"\(b.origin.path)\""))
+        #expect(!status.contains(a.root.path))
+    }
+}

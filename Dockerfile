@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# A small runtime image for keos-promote: built with Swift on Debian 12, run on debian:bookworm-slim with
+# Debian's libgit2 (the same 1.5 it was built against).
+#
+#   docker build -t keos-promote .
+#   docker run --rm -v "$PWD:/repo" keos-promote -C /repo --dry-run --staging-status /repo/staging-1.json
+
+ARG SWIFT_VERSION=6.3
+FROM swift:${SWIFT_VERSION}-bookworm AS build
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgit2-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Package.swift names every target, tests included, so their folders must be present to resolve.
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product keos-promote --static-swift-stdlib \
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/keos-promote" /out/keos-promote \
+    && /out/keos-promote generate-manual > /out/keos-promote.1
+
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgit2-1.5 ca-certificates openssh-client \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --uid 10001 --user-group --create-home --home-dir /home/keos keos
+COPY --from=build /out/keos-promote /usr/local/bin/keos-promote
+COPY --from=build /out/keos-promote.1 /usr/local/share/man/man1/keos-promote.1
+USER 10001:10001
+WORKDIR /home/keos
+ENTRYPOINT ["keos-promote"]
+CMD ["--help"]
