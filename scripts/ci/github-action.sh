@@ -27,6 +27,12 @@ while IFS= read -r line; do
     line="${line%"${line##*[![:space:]]}"}"
     [ -n "$line" ] && args+=(--staging-status "$line")
 done <<<"${INPUT_STAGING_STATUS:-}"
+[ -n "${INPUT_KUBECONFIG:-}" ] && args+=(--kubeconfig "$INPUT_KUBECONFIG")
+while IFS= read -r line; do
+    line="${line#"${line%%[![:space:]]*}"}"
+    line="${line%"${line##*[![:space:]]}"}"
+    [ -n "$line" ] && args+=(--context "$line")
+done <<<"${INPUT_CONTEXTS:-}"
 if [ "$command" = promote ]; then
     is_true "${INPUT_DRY_RUN:-}" && args+=(--dry-run)
     case "${INPUT_MERGE:-}" in

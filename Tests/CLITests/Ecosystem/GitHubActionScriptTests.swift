@@ -63,6 +63,12 @@ struct GitHubActionScriptTests {
         #expect(run.outputs["outcome"] == "planned")
         #expect(run.outputs["report"] == folder.url("keos-promote-report.json").path)
 
+        let clusters = try Self.runAction(["command": "verify", "kubeconfig": "/etc/kube/staging.yaml",
+                                           "contexts": "staging-1\n  staging-2 \n"],
+                                          binary: try Self.stub(in: folder), folder: folder)
+        #expect(clusters.arguments == ["verify", "-C", ".", "--output", "json", "--kubeconfig", "/etc/kube/staging.yaml",
+                                       "--context", "staging-1", "--context", "staging-2"])
+
         let verify = try Self.runAction(["command": "verify", "dry-run": "true", "merge": "ff-only", "skip-verify": "true"],
                                         binary: try Self.stub(in: folder), folder: folder)
         #expect(verify.arguments == ["verify", "-C", ".", "--output", "json", "--skip-verify"])
