@@ -13,29 +13,70 @@ extension Repository {
     /// recursive merge bases, and git's directory-rename conflicts, which libgit2 alone would miss).
     /// Writes tree objects only; no ref, index file or working tree is touched.
     public func mergeCommits(ours: ObjectID, theirs: ObjectID) throws -> MergeOutcome {
-        let ourCommit = try lookupCommit(ours)
-        let theirCommit = try lookupCommit(theirs)
-        var options = git_merge_options()
-        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
-        options.flags = GIT_MERGE_FIND_RENAMES.rawValue
-        var index: OpaquePointer?
-        try check(git_merge_commits(&index, pointer, ourCommit.pointer, theirCommit.pointer, &options),
-                  "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
-        defer { git_index_free(index) }
+        let options = try Self.mergeOptions()
+        let bases = try mergeBases(ours, theirs)
 
-        var conflicts = git_index_has_conflicts(index) == 1 ? try conflictPaths(in: index!) : []
-        if let base = try mergeBase(ours, theirs) {
+        var outcome: MergeOutcome
+        do {
+            // One merge base: merge only what differs. Several (criss-cross histories) or none: libgit2 builds
+            // the virtual base itself.
+            guard bases.count == 1 else { throw UnusualTree() }
+            outcome = try PrunedMerge(repository: self).merge(
+                base: try treeID(ofCommit: bases[0]), ours: try treeID(ofCommit: ours),
+                theirs: try treeID(ofCommit: theirs), options: options)
+        } catch is UnusualTree {
+            outcome = try libgit2Merge(ours: ours, theirs: theirs, options: options)
+        }
+
+        var conflicts: [String] = []
+        if case .conflicts(let paths) = outcome { conflicts = paths }
+        if let base = bases.count == 1 ? bases[0] : try mergeBase(ours, theirs) {
             conflicts += try directoryRenameConflicts(base: base, ours: ours, theirs: theirs)
         }
         if !conflicts.isEmpty {
             return .conflicts(Set(conflicts).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+        return outcome
+    }
+
+    /// The merge options: renames detected, as git's merge does.
+    static func mergeOptions() throws -> git_merge_options {
+        var options = git_merge_options()
+        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
+        options.flags = GIT_MERGE_FIND_RENAMES.rawValue
+        return options
+    }
+
+    /// libgit2's own merge of the two commits, reading and writing whole trees.
+    func libgit2Merge(ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> MergeOutcome {
+        let ourCommit = try lookupCommit(ours)
+        let theirCommit = try lookupCommit(theirs)
+        var options = options
+        var index: OpaquePointer?
+        try check(git_merge_commits(&index, pointer, ourCommit.pointer, theirCommit.pointer, &options),
+                  "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
+        defer { git_index_free(index) }
+        if git_index_has_conflicts(index) == 1 {
+            return .conflicts(try conflictPaths(in: index!))
         }
         var tree = git_oid()
         try check(git_index_write_tree_to(&tree, index, pointer), "write merged tree")
         return .clean(tree: ObjectID(tree))
     }
 
-    private func conflictPaths(in index: OpaquePointer) throws -> [String] {
+    /// Every best common ancestor of two commits (several in criss-cross histories, none when unrelated).
+    private func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
+        var one = a.oid
+        var two = b.oid
+        var bases = git_oidarray()
+        let result = git_merge_bases(&bases, pointer, &one, &two)
+        if result == GIT_ENOTFOUND.rawValue { return [] }
+        try check(result, "merge bases of \(a.prefix(12)) and \(b.prefix(12))")
+        defer { git_oidarray_dispose(&bases) }
+        return (0..<bases.count).map { ObjectID(bases.ids[$0]) }
+    }
+
+    func conflictPaths(in index: OpaquePointer) throws -> [String] {
         var iterator: OpaquePointer?
         try check(git_index_conflict_iterator_new(&iterator, index), "list conflicts")
         defer { git_index_conflict_iterator_free(iterator) }

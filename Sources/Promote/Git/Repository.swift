@@ -5,9 +5,12 @@ import Foundation
 /// working tree, the index file or HEAD.
 public final class Repository: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// The path it was opened from, to open a second handle on it the same way.
+    let openedPath: String
 
-    private init(pointer: OpaquePointer) {
+    private init(pointer: OpaquePointer, openedPath: String) {
         self.pointer = pointer
+        self.openedPath = openedPath
     }
 
     deinit { git_repository_free(pointer) }
@@ -32,7 +35,7 @@ public final class Repository: @unchecked Sendable {
         } catch {
             throw PromoteError(.badInput, "\(shown): cannot open repository: \(error.message)")
         }
-        let repository = Repository(pointer: raw!)
+        let repository = Repository(pointer: raw!, openedPath: path)
         if git_repository_is_shallow(repository.pointer) == 1 {
             throw PromoteError(.badInput, "\(shown): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
         }
@@ -309,7 +312,15 @@ extension Repository: RevisionGraph, BlobSource {
 enum GitPath {
     /// Valid UTF-8 as is; each invalid byte as `\xNN`, so distinct names stay distinct.
     static func decode(_ cString: UnsafePointer<CChar>) -> String {
-        let bytes = UnsafeRawBufferPointer(start: cString, count: strlen(cString))
+        decode(UnsafeRawBufferPointer(start: cString, count: strlen(cString)))
+    }
+
+    /// The same for a path held as bytes.
+    static func decode(_ path: [UInt8]) -> String {
+        path.withUnsafeBytes { decode($0) }
+    }
+
+    private static func decode(_ bytes: UnsafeRawBufferPointer) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var result = ""
         var index = 0
