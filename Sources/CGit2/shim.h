@@ -3,6 +3,7 @@
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option we use. */
@@ -10,6 +11,11 @@
 /** Turns libgit2's check of every object it creates (hash and connectivity) on or off. */
 static inline int keos_git_set_strict_object_creation(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}
+
+/** Turns on or off libgit2's re-hashing of every object it reads, to check it against its name. */
+static inline int keos_git_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
 /** Sets the folder that holds libgit2's global, XDG and system config search paths. */

@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 /// A three-way merge whose cost follows the change, not the repository.
 ///
@@ -14,11 +15,18 @@ struct PrunedMerge {
     /// Where the three trees differ, for one folder.
     private final class Folder {
         /// Names of entries that differ among the three sides (each side's entry is in its pruned tree).
-        var differing: [[UInt8]] = []
+        var differing: Set<[UInt8]> = []
         /// Differing names that are folders on all three sides, pruned recursively.
         var subfolders: [[UInt8]: Folder] = [:]
         /// The pruned tree of base, ours and theirs; `nil` where that side has nothing here that differs.
         var pruned: [git_oid?] = [nil, nil, nil]
+    }
+
+    /// A file of the merge result: full path, mode and object.
+    private struct ResultFile {
+        let path: [UInt8]
+        let mode: UInt32
+        let id: git_oid
     }
 
     init(repository: Repository) throws {
@@ -33,7 +41,7 @@ struct PrunedMerge {
         let trees = try [base, ours, theirs].map { id in var oid = id.oid; return try scratch.lookupTree(&oid) }
         let root = try prune(trees)
         let pruned = try root.pruned.map { oid -> Owned in
-            guard var oid else { return try emptyTree() }
+            var oid = try oid ?? scratch.writeTree(TreeWriter())
             return try scratch.lookupTree(&oid)
         }
         var options = options
@@ -44,11 +52,9 @@ struct PrunedMerge {
         if git_index_has_conflicts(index) == 1 {
             return .conflicts(try repository.conflictPaths(in: index!))
         }
-        var result = git_oid()
-        try check(git_index_write_tree_to(&result, index, scratch.pointer), "write merged tree")
-        let resultTree = try scratch.lookupTree(&result)
-        let merged = try graft(root, ours: try repository.lookupTree(ours), result: resultTree)
-        return .clean(tree: ObjectID(try merged ?? writeEmptyTree()))
+        let files = try resultFiles(of: index!)
+        let merged = try graft(root, ours: try repository.lookupTree(ours), files: files[...], at: 0)
+        return .clean(tree: ObjectID(try merged ?? repository.writeTree(TreeWriter())))
     }
 
     // MARK: Pruning
@@ -56,56 +62,84 @@ struct PrunedMerge {
     /// Prunes one folder of the three sides to what differs, writing the pruned trees in memory.
     private func prune(_ trees: [Owned?]) throws -> Folder {
         let folder = Folder()
-        let builders = try trees.map { _ in try TreeBuilder(repository: scratch.pointer, source: nil) }
+        var writers = [TreeWriter](repeating: TreeWriter(), count: 3)
         try walkInStep(try trees.map { try $0?.treeEntries() ?? [] }) { row in
             let present = row.compactMap { $0 }
             if present.count == 3, present[0].isIdentical(to: present[1]), present[0].isIdentical(to: present[2]) { return }
             let name = Repository.join([], present[0])
-            folder.differing.append(name)
+            folder.differing.insert(name)
             if present.count == 3, present.allSatisfy(\.isTree) {
                 let subfolder = try prune(try present.map { try scratch.lookupTree($0.id) })
                 folder.subfolders[name] = subfolder
-                for (builder, tree) in zip(builders, subfolder.pruned) {
-                    if var tree { try builder.insert(name, &tree, mode: UInt32(GIT_FILEMODE_TREE.rawValue)) }
+                for side in 0..<3 {
+                    if let tree = subfolder.pruned[side] { writers[side].append(name: name, mode: Self.treeMode, id: tree) }
                 }
                 return
             }
-            for (builder, entry) in zip(builders, row) {
-                if let entry { try builder.insert(name, entry.id, mode: entry.rawMode) }
+            for side in 0..<3 {
+                if let entry = row[side] { writers[side].append(name: name, mode: entry.rawMode, id: entry.id.pointee) }
             }
         }
-        folder.pruned = try builders.map { try $0.isEmpty ? nil : $0.write() }
+        folder.pruned = try writers.map { try $0.isEmpty ? nil : scratch.writeTree($0) }
         return folder
     }
 
     // MARK: Grafting
 
-    /// Our folder with the merge's entries in place of the differing ones; `nil` when nothing is left.
-    private func graft(_ folder: Folder, ours: Owned, result: Owned?) throws -> git_oid? {
-        let builder = try TreeBuilder(repository: repository.pointer, source: ours.pointer)
-        for name in folder.differing { builder.remove(name) }
-        var grafted = Set<[UInt8]>()
-        for entry in try result?.treeEntries() ?? [] {
-            let name = Repository.join([], entry)
-            if entry.isTree, let subfolder = folder.subfolders[name] {
-                grafted.insert(name)
-                if var merged = try graft(subfolder, ours: try ourSubtree(ours, name), result: try scratch.lookupTree(entry.id)) {
-                    try builder.insert(name, &merged, mode: UInt32(GIT_FILEMODE_TREE.rawValue))
-                }
-            } else {
-                try scratch.persist(entry.id)
-                try builder.insert(name, entry.id, mode: entry.rawMode)
-            }
+    /// The files of the merged index, in path order; merged blobs are copied out of memory.
+    private func resultFiles(of index: OpaquePointer) throws -> [ResultFile] {
+        try (0..<git_index_entrycount(index)).map { position in
+            guard let entry = git_index_get_byindex(index, position)?.pointee, let path = entry.path else { throw UnusualTree() }
+            if entry.mode != Self.submoduleMode { try scratch.persist(entry.id) }
+            return ResultFile(path: Array(UnsafeRawBufferPointer(start: path, count: strlen(path))), mode: entry.mode, id: entry.id)
         }
-        for (name, subfolder) in folder.subfolders where !grafted.contains(name) {
-            if var merged = try graft(subfolder, ours: try ourSubtree(ours, name), result: nil) {
-                try builder.insert(name, &merged, mode: UInt32(GIT_FILEMODE_TREE.rawValue))
-            }
-        }
-        return builder.isEmpty ? nil : try builder.write()
     }
 
-    private func ourSubtree(_ tree: Owned, _ name: [UInt8]) throws -> Owned {
+    /// `ours` (nil: an empty folder) with the merge's `files` in place of the differing entries; `nil` when
+    /// nothing is left. `files` lie below this folder, whose path ends at byte `offset` of theirs.
+    private func graft(_ folder: Folder, ours: Owned?, files: ArraySlice<ResultFile>, at offset: Int) throws -> git_oid? {
+        var entries: [(name: ArraySlice<UInt8>, mode: UInt32, id: git_oid)] = []
+        var position = files.startIndex
+        var grafted = Set<[UInt8]>()
+        while position < files.endIndex {
+            let path = files[position].path
+            guard let slash = path[offset...].firstIndex(of: 0x2F) else {
+                entries.append((path[offset...], files[position].mode, files[position].id))
+                position += 1
+                continue
+            }
+            // Everything below one folder is contiguous in path order.
+            let name = path[offset..<slash]
+            var end = position + 1
+            while end < files.endIndex, files[end].path.count > slash, files[end].path[slash] == 0x2F,
+                  files[end].path[offset..<slash] == name { end += 1 }
+            let key = Array(name)
+            let subfolder = folder.subfolders[key]
+            grafted.insert(key)
+            let below = try subfolder == nil ? nil : ourSubtree(ours, key)
+            if let tree = try graft(subfolder ?? Folder(), ours: below, files: files[position..<end], at: slash + 1) {
+                entries.append((name, Self.treeMode, tree))
+            }
+            position = end
+        }
+        for (name, subfolder) in folder.subfolders where !grafted.contains(name) {
+            if let tree = try graft(subfolder, ours: try ourSubtree(ours, name), files: [], at: 0) {
+                entries.append((name[...], Self.treeMode, tree))
+            }
+        }
+        for entry in try ours?.treeEntries() ?? [] {
+            let name = UnsafeRawBufferPointer(start: entry.name, count: entry.nameLength)
+            if !folder.differing.contains(Array(name)) { entries.append((ArraySlice(name), entry.rawMode, entry.id.pointee)) }
+        }
+        guard !entries.isEmpty else { return nil }
+        entries.sort { Self.order($0.name, $0.mode, $1.name, $1.mode) }
+        var tree = TreeWriter()
+        for entry in entries { tree.append(name: entry.name, mode: entry.mode, id: entry.id) }
+        return try repository.writeTree(tree)
+    }
+
+    private func ourSubtree(_ tree: Owned?, _ name: [UInt8]) throws -> Owned {
+        guard let tree else { throw UnusualTree() }
         let entry = (name + [0]).withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { git_tree_entry_byname(tree.pointer, $0.baseAddress) }
         }
@@ -113,49 +147,14 @@ struct PrunedMerge {
         return try repository.lookupTree(id)
     }
 
-    private func emptyTree() throws -> Owned {
-        var oid = try TreeBuilder(repository: scratch.pointer, source: nil).write()
-        return try scratch.lookupTree(&oid)
+    /// Git's order of tree entries (a folder's name sorts as if it ended in `/`).
+    private static func order(_ lhs: ArraySlice<UInt8>, _ lhsMode: UInt32, _ rhs: ArraySlice<UInt8>, _ rhsMode: UInt32) -> Bool {
+        for (left, right) in zip(lhs, rhs) where left != right { return left < right }
+        let left: UInt8 = lhs.count > rhs.count ? lhs[lhs.startIndex + rhs.count] : (lhsMode == treeMode ? 0x2F : 0)
+        let right: UInt8 = rhs.count > lhs.count ? rhs[rhs.startIndex + lhs.count] : (rhsMode == treeMode ? 0x2F : 0)
+        return left < right
     }
 
-    private func writeEmptyTree() throws -> git_oid {
-        try TreeBuilder(repository: repository.pointer, source: nil).write()
-    }
-}
-
-/// A `git_treebuilder`, freed with its owner.
-private final class TreeBuilder {
-    private let pointer: OpaquePointer
-
-    init(repository: OpaquePointer, source: OpaquePointer?) throws {
-        var raw: OpaquePointer?
-        try check(git_treebuilder_new(&raw, repository, source), "prepare tree")
-        pointer = raw!
-    }
-
-    deinit { git_treebuilder_free(pointer) }
-
-    var isEmpty: Bool { git_treebuilder_entrycount(pointer) == 0 }
-
-    /// Adds or replaces `name`; a mode or name libgit2 would not write is an `UnusualTree`.
-    func insert(_ name: [UInt8], _ id: UnsafePointer<git_oid>, mode: UInt32) throws {
-        let result = (name + [0]).withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) {
-                git_treebuilder_insert(nil, pointer, $0.baseAddress, id, git_filemode_t(rawValue: mode))
-            }
-        }
-        if result < 0 { throw UnusualTree() }
-    }
-
-    func remove(_ name: [UInt8]) {
-        _ = (name + [0]).withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { git_treebuilder_remove(pointer, $0.baseAddress) }
-        }
-    }
-
-    func write() throws -> git_oid {
-        var oid = git_oid()
-        try check(git_treebuilder_write(&oid, pointer), "write tree")
-        return oid
-    }
+    private static let treeMode = UInt32(GIT_FILEMODE_TREE.rawValue)
+    private static let submoduleMode = UInt32(GIT_FILEMODE_COMMIT.rawValue)
 }
