@@ -18,6 +18,11 @@ static inline int keos_git_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
+/** Loads the CA certificates that TLS connections trust from a bundle file and/or a folder. */
+static inline int keos_git_set_ssl_cert_locations(const char *file, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
+}
+
 /** Sets the folder that holds libgit2's global, XDG and system config search paths. */
 static inline int keos_git_set_search_path(int level, const char *path) {
     return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
