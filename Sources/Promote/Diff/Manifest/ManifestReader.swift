@@ -9,6 +9,8 @@ struct ManifestReader: Sendable {
     var maximumAliases = 32
     /// Deepest nesting converted, aliases included (libyaml itself stops at 1000 per document).
     var maximumDepth = 512
+    /// Reads through `YAMLEventReader` where it can; `false` always takes the Yams path (to compare the two).
+    var readsEvents = true
 
     /// Every document of `data`; throws why the blob cannot be read safely.
     ///
@@ -21,6 +23,15 @@ struct ManifestReader: Sendable {
         guard !bytes.contains(0), text.utf8.elementsEqual(bytes) else { throw .binary }
         guard AliasScan(bytes).isSafe(maximumAliases: maximumAliases) else { throw .unsafeAliases }
 
+        let nodeBudget = 4 * bytes.count + 64
+        if readsEvents {
+            switch YAMLEventReader.read(bytes, nodeBudget: nodeBudget, maximumDepth: maximumDepth) {
+            case .documents(let documents): return documents
+            case .failed(let reason): throw reason
+            case .unsupported: break
+            }
+        }
+
         let nodes: [Node]
         do {
             let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
@@ -31,7 +42,7 @@ struct ManifestReader: Sendable {
             throw .invalidYAML
         }
 
-        var converter = YAMLValueConverter(nodeBudget: 4 * bytes.count + 64, maximumDepth: maximumDepth)
+        var converter = YAMLValueConverter(nodeBudget: nodeBudget, maximumDepth: maximumDepth)
         var documents: [YAMLValue] = []
         for node in nodes { documents.append(try converter.convert(node)) }
         return documents
