@@ -49,13 +49,20 @@ enum DirectoryRenames {
 extension Repository {
     /// Paths where git's merge would stop with "CONFLICT (file location)": files one side adds (or renames)
     /// into a directory the other side renamed away; reported at their new location, as git reports them.
-    ///
-    /// Renames are looked for only on a side that both deletes and adds files, and only when their answer
-    /// can matter, so the common promotion (one side only edits files) costs two cheap file listings.
     func directoryRenameConflicts(base: ObjectID, ours: ObjectID, theirs: ObjectID) throws -> [String] {
         let baseTree = try treeID(ofCommit: base)
-        let ourSide = try SideChanges(repository: self, base: baseTree, tip: try treeID(ofCommit: ours))
-        let theirSide = try SideChanges(repository: self, base: baseTree, tip: try treeID(ofCommit: theirs))
+        let ourTree = try treeID(ofCommit: ours)
+        let theirTree = try treeID(ofCommit: theirs)
+        return try directoryRenameConflicts(
+            ours: SideChanges(repository: self, base: baseTree, tip: ourTree, files: differingFiles(old: baseTree, new: ourTree)),
+            theirs: SideChanges(repository: self, base: baseTree, tip: theirTree, files: differingFiles(old: baseTree, new: theirTree)))
+    }
+
+    /// The same from what each side changed since the merge base.
+    ///
+    /// Renames are looked for only on a side that both deletes and adds files, and only when their answer
+    /// can matter, so the common promotion (one side only edits files) costs nothing more.
+    func directoryRenameConflicts(ours ourSide: SideChanges, theirs theirSide: SideChanges) throws -> [String] {
         // Rename detection pairs deleted with added files; the paths files arrive at are the same either way.
         guard !ourSide.arrivals.isEmpty || !theirSide.arrivals.isEmpty else { return [] }
 
@@ -82,20 +89,23 @@ extension Repository {
 }
 
 /// What one side of a merge changed since the merge base, for directory-rename detection.
-private struct SideChanges {
+struct SideChanges {
     let repository: Repository
+    /// The merge base's tree and the side's tree.
     let base: ObjectID
     let tip: ObjectID
+    /// The files that differ between them (`differingFiles`, of these trees or of trees pruned alike).
+    let files: (old: [PathEntry], new: [PathEntry])
     /// Paths of files the side added (a renamed file arrives at its new path).
     let arrivals: [String]
     /// Whether the side both deleted and added files, without which it renamed nothing.
     let mayRename: Bool
 
-    init(repository: Repository, base: ObjectID, tip: ObjectID) throws {
+    init(repository: Repository, base: ObjectID, tip: ObjectID, files: (old: [PathEntry], new: [PathEntry])) {
         self.repository = repository
         self.base = base
         self.tip = tip
-        let files = try repository.differingFiles(old: base, new: tip)
+        self.files = files
         // libgit2 reports a file whose type changed (file, link, submodule) as deleted and added again.
         let before = Dictionary(files.old.map { ($0.path, $0.mode & Self.typeMask) }, uniquingKeysWith: { first, _ in first })
         let after = Dictionary(files.new.map { ($0.path, $0.mode & Self.typeMask) }, uniquingKeysWith: { first, _ in first })
@@ -109,11 +119,11 @@ private struct SideChanges {
     /// The directories this side renamed (`old → new`), from its file renames.
     func directoryRenames() throws -> [String: String] {
         guard mayRename else { return [:] }
-        let changes = try repository.changedFiles(old: base, new: tip)
-        let files = changes.compactMap { change in change.status == .renamed ? change.oldPath.map { ($0, change.path) } : nil }
-        guard !files.isEmpty else { return [:] }
+        let changes = try repository.changedFiles(old: base, new: tip, files: files)
+        let renamed = changes.compactMap { change in change.status == .renamed ? change.oldPath.map { ($0, change.path) } : nil }
+        guard !renamed.isEmpty else { return [:] }
         var removed: [String: Bool] = [:]
-        return DirectoryRenames.detect(fileRenames: files) { directory in
+        return DirectoryRenames.detect(fileRenames: renamed) { directory in
             if let known = removed[directory] { return known }
             let gone = (try? repository.entryID(atPath: directory, inTree: tip)) == nil
             removed[directory] = gone

@@ -17,22 +17,27 @@ extension Repository {
         let bases = try mergeBases(ours, theirs)
 
         var outcome: MergeOutcome
+        var conflicts: [String] = []
         do {
             // One merge base: merge only what differs. Several (criss-cross histories) or none: libgit2 builds
             // the virtual base itself.
             guard bases.count == 1 else { throw UnusualTree() }
-            outcome = try PrunedMerge(repository: self).merge(
-                base: try treeID(ofCommit: bases[0]), ours: try treeID(ofCommit: ours),
-                theirs: try treeID(ofCommit: theirs), options: options)
+            let baseTree = try treeID(ofCommit: bases[0])
+            let ourTree = try treeID(ofCommit: ours)
+            let theirTree = try treeID(ofCommit: theirs)
+            let merged = try PrunedMerge(repository: self).merge(base: baseTree, ours: ourTree, theirs: theirTree, options: options)
+            outcome = merged.outcome
+            conflicts = try directoryRenameConflicts(
+                ours: SideChanges(repository: self, base: baseTree, tip: ourTree, files: merged.ourChanges),
+                theirs: SideChanges(repository: self, base: baseTree, tip: theirTree, files: merged.theirChanges))
         } catch is UnusualTree {
             outcome = try libgit2Merge(ours: ours, theirs: theirs, options: options)
+            if let base = bases.first {
+                conflicts = try directoryRenameConflicts(base: base, ours: ours, theirs: theirs)
+            }
         }
 
-        var conflicts: [String] = []
-        if case .conflicts(let paths) = outcome { conflicts = paths }
-        if let base = bases.count == 1 ? bases[0] : try mergeBase(ours, theirs) {
-            conflicts += try directoryRenameConflicts(base: base, ours: ours, theirs: theirs)
-        }
+        if case .conflicts(let paths) = outcome { conflicts += paths }
         if !conflicts.isEmpty {
             return .conflicts(Set(conflicts).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         }
@@ -62,18 +67,6 @@ extension Repository {
         var tree = git_oid()
         try check(git_index_write_tree_to(&tree, index, pointer), "write merged tree")
         return .clean(tree: ObjectID(tree))
-    }
-
-    /// Every best common ancestor of two commits (several in criss-cross histories, none when unrelated).
-    private func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
-        var one = a.oid
-        var two = b.oid
-        var bases = git_oidarray()
-        let result = git_merge_bases(&bases, pointer, &one, &two)
-        if result == GIT_ENOTFOUND.rawValue { return [] }
-        try check(result, "merge bases of \(a.prefix(12)) and \(b.prefix(12))")
-        defer { git_oidarray_dispose(&bases) }
-        return (0..<bases.count).map { ObjectID(bases.ids[$0]) }
     }
 
     func conflictPaths(in index: OpaquePointer) throws -> [String] {

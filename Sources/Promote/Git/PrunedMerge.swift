@@ -29,6 +29,13 @@ struct PrunedMerge {
         let id: git_oid
     }
 
+    /// A merge's outcome, and what each side changed since the base (as `differingFiles` lists them).
+    struct Merged {
+        var outcome: MergeOutcome
+        var ourChanges: (old: [PathEntry], new: [PathEntry])
+        var theirChanges: (old: [PathEntry], new: [PathEntry])
+    }
+
     init(repository: Repository) throws {
         self.repository = repository
         self.scratch = try ScratchRepository(of: repository)
@@ -37,13 +44,22 @@ struct PrunedMerge {
     /// Merges tree `theirs` into tree `ours` with `base` as the merge base, as `git_merge_trees` would.
     ///
     /// Throws `UnusualTree` when a tree is in a shape this does not handle; the caller then asks libgit2.
-    func merge(base: ObjectID, ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> MergeOutcome {
-        let trees = try [base, ours, theirs].map { id in var oid = id.oid; return try scratch.lookupTree(&oid) }
-        let root = try prune(trees)
+    func merge(base: ObjectID, ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> Merged {
+        // The whole trees are read through the repository, whose object cache the graft and the diff reuse.
+        let root = try prune(try [base, ours, theirs].map { try repository.lookupTree($0) })
         let pruned = try root.pruned.map { oid -> Owned in
             var oid = try oid ?? scratch.writeTree(TreeWriter())
             return try scratch.lookupTree(&oid)
         }
+        // What each side changed: the pruned trees differ from the base's exactly where the whole trees do.
+        let ourChanges = try Repository.differingFiles(old: pruned[0], new: pruned[1], load: scratch.lookupTree)
+        let theirChanges = try Repository.differingFiles(old: pruned[0], new: pruned[2], load: scratch.lookupTree)
+        return Merged(outcome: try merge(pruned, root: root, ours: ours, theirs: theirs, options: options),
+                      ourChanges: ourChanges, theirChanges: theirChanges)
+    }
+
+    private func merge(_ pruned: [Owned], root: Folder, ours: ObjectID, theirs: ObjectID,
+                       options: git_merge_options) throws -> MergeOutcome {
         var options = options
         var index: OpaquePointer?
         try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
@@ -69,7 +85,7 @@ struct PrunedMerge {
             let name = Repository.join([], present[0])
             folder.differing.insert(name)
             if present.count == 3, present.allSatisfy(\.isTree) {
-                let subfolder = try prune(try present.map { try scratch.lookupTree($0.id) })
+                let subfolder = try prune(try present.map { try repository.lookupTree($0.id) })
                 folder.subfolders[name] = subfolder
                 for side in 0..<3 {
                     if let tree = subfolder.pruned[side] { writers[side].append(name: name, mode: Self.treeMode, id: tree) }

@@ -28,9 +28,21 @@ extension Repository {
         return changes
     }
 
-    /// The files that changed from `old` to `new` with renames detected, without line counts or binary flags.
-    func changedFiles(old: ObjectID?, new: ObjectID) throws -> [RawFileChange] {
-        let diff = try renameDetectedDiff(old: old, new: new)
+    /// The changes from tree `old` to tree `new`, renames detected, without line counts or binary flags;
+    /// `files` are their `differingFiles` when known.
+    func changedFiles(old: ObjectID, new: ObjectID, files: (old: [PathEntry], new: [PathEntry])) throws -> [RawFileChange] {
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
+        let diff: Owned
+        do {
+            let oldIndex = try Self.memoryIndex(files.old)
+            let newIndex = try Self.memoryIndex(files.new)
+            var raw: OpaquePointer?
+            try check(git_diff_index_to_index(&raw, pointer, oldIndex.pointer, newIndex.pointer, &options), "diff")
+            diff = try findRenames(in: Owned(raw!, owner: self, free: { git_diff_free($0) }))
+        } catch is UnusualTree {
+            diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: true)
+        }
         return (0..<git_diff_num_deltas(diff.pointer)).compactMap { index in
             git_diff_get_delta(diff.pointer, index).map { RawFileChange(delta: $0.pointee, additions: 0, deletions: 0, isBinary: false) }
         }
@@ -40,7 +52,11 @@ extension Repository {
     private func renameDetectedDiff(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false) throws -> Owned {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
-        let diff = try fileDiff(old: old, new: new, options: &options, readingWholeTrees: readingWholeTrees)
+        return try findRenames(in: fileDiff(old: old, new: new, options: &options, readingWholeTrees: readingWholeTrees))
+    }
+
+    /// Applies `git diff -M`'s rename detection (50% similarity) to `diff`.
+    private func findRenames(in diff: Owned) throws -> Owned {
         var find = git_diff_find_options()
         try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "prepare rename detection")
         find.flags = GIT_DIFF_FIND_RENAMES.rawValue

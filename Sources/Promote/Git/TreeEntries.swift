@@ -84,16 +84,20 @@ extension Repository {
     /// The files that differ between two trees, on each side, in path order; identical subtrees are skipped
     /// without being read, so the cost follows the size of the change, not of the trees.
     func differingFiles(old: ObjectID?, new: ObjectID) throws -> (old: [PathEntry], new: [PathEntry]) {
+        try Self.differingFiles(old: old.map { try lookupTree($0) }, new: try lookupTree(new), load: lookupTree)
+    }
+
+    /// The same for trees already loaded, reading subtrees with `load`.
+    static func differingFiles(old: Owned?, new: Owned?, load: (UnsafePointer<git_oid>) throws -> Owned) throws
+        -> (old: [PathEntry], new: [PathEntry]) {
         var oldFiles: [PathEntry] = []
         var newFiles: [PathEntry] = []
-        let oldTree = try old.map { try lookupTree($0) }
-        let newTree = try lookupTree(new)
-        try compare(oldTree, newTree, prefix: [], &oldFiles, &newFiles)
+        try compare(old, new, prefix: [], &oldFiles, &newFiles, load)
         return (oldFiles, newFiles)
     }
 
-    private func compare(_ old: Owned?, _ new: Owned?, prefix: [UInt8], _ oldFiles: inout [PathEntry],
-                         _ newFiles: inout [PathEntry]) throws {
+    private static func compare(_ old: Owned?, _ new: Owned?, prefix: [UInt8], _ oldFiles: inout [PathEntry],
+                                _ newFiles: inout [PathEntry], _ load: (UnsafePointer<git_oid>) throws -> Owned) throws {
         let oldEntries = try old?.treeEntries() ?? []
         let newEntries = try new?.treeEntries() ?? []
         try walkInStep([oldEntries, newEntries]) { row in
@@ -101,27 +105,26 @@ extension Repository {
             if let before, let after {
                 if before.isIdentical(to: after) { return }
                 if before.isTree && after.isTree {
-                    let path = Self.join(prefix, before)
-                    try compare(try lookupTree(before.id), try lookupTree(after.id), prefix: path + [0x2F],
-                                &oldFiles, &newFiles)
+                    let path = join(prefix, before)
+                    try compare(try load(before.id), try load(after.id), prefix: path + [0x2F], &oldFiles, &newFiles, load)
                     return
                 }
             }
-            if let before { try listFiles(before, prefix: prefix, into: &oldFiles) }
-            if let after { try listFiles(after, prefix: prefix, into: &newFiles) }
+            if let before { try listFiles(before, prefix: prefix, into: &oldFiles, load) }
+            if let after { try listFiles(after, prefix: prefix, into: &newFiles, load) }
         }
     }
 
     /// Appends `entry` (or, for a tree, every file below it) to `files`.
-    func listFiles(_ entry: TreeEntryRef, prefix: [UInt8], into files: inout [PathEntry]) throws {
-        let path = Self.join(prefix, entry)
+    private static func listFiles(_ entry: TreeEntryRef, prefix: [UInt8], into files: inout [PathEntry],
+                                  _ load: (UnsafePointer<git_oid>) throws -> Owned) throws {
+        let path = join(prefix, entry)
         guard entry.isTree else {
             files.append(PathEntry(path: path, mode: entry.rawMode, id: entry.id.pointee))
             return
         }
-        let tree = try lookupTree(entry.id)
-        for child in try tree.treeEntries() {
-            try listFiles(child, prefix: path + [0x2F], into: &files)
+        for child in try load(entry.id).treeEntries() {
+            try listFiles(child, prefix: path + [0x2F], into: &files, load)
         }
     }
 

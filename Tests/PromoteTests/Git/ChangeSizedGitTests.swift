@@ -81,7 +81,7 @@ import TestSupport
         let base = try #require(try repository.mergeBase(ours, theirs))
         return try PrunedMerge(repository: repository).merge(
             base: repository.treeID(ofCommit: base), ours: repository.treeID(ofCommit: ours),
-            theirs: repository.treeID(ofCommit: theirs), options: Repository.mergeOptions())
+            theirs: repository.treeID(ofCommit: theirs), options: Repository.mergeOptions()).outcome
     }
 
     @Test(arguments: shapes)
@@ -102,6 +102,38 @@ import TestSupport
         let whole = try repository.libgit2Merge(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!,
                                                 options: Repository.mergeOptions())
         #expect(Self.sorted(pruned) == Self.sorted(whole))
+    }
+
+    @Test(arguments: Array(1...16) as [UInt64])
+    func sidesFromPrunedTreesAreTheSidesOfWholeTrees(seed: UInt64) throws {
+        let (fixture, production, main) = try MergeOracleTests.divergent(seed: seed, mainEdits: 8, productionEdits: 5)
+        let repository = try Repository.open(at: fixture.origin.path)
+        let ours = ObjectID(hex: production)!, theirs = ObjectID(hex: main)!
+        let base = try #require(try repository.mergeBase(ours, theirs))
+        let (baseTree, ourTree, theirTree) = try (repository.treeID(ofCommit: base), repository.treeID(ofCommit: ours),
+                                                  repository.treeID(ofCommit: theirs))
+        let merged = try PrunedMerge(repository: repository).merge(base: baseTree, ours: ourTree, theirs: theirTree,
+                                                                   options: Repository.mergeOptions())
+        for (pruned, tip) in [(merged.ourChanges, ourTree), (merged.theirChanges, theirTree)] {
+            let whole = try repository.differingFiles(old: baseTree, new: tip)
+            #expect(pruned.old.map(\.path) == whole.old.map(\.path))
+            #expect(pruned.new.map(\.path) == whole.new.map(\.path))
+            #expect(try repository.changedFiles(old: baseTree, new: tip, files: pruned)
+                == repository.changedFiles(old: baseTree, new: tip, files: whole))
+        }
+    }
+
+    @Test func componentLookupsAgreeWithListingTheFolder() throws {
+        let (fixture, _, main) = try Self.make(Self.shapes[3])
+        let repository = try Repository.open(at: fixture.origin.path)
+        let tree = try repository.treeID(ofCommit: ObjectID(hex: main)!)
+        let candidates: Set<String> = ["a", "d", "e", "missing", "a\\xFF", "\u{FFFD}"]
+        for folder in ["components", "nowhere", "README.md"] {
+            #expect(try repository.entryNames(inFolder: folder, ofTree: tree, among: candidates)
+                == repository.entryNames(inFolder: folder, ofTree: tree).intersection(candidates))
+            #expect(try repository.entryNames(inFolder: folder, ofTree: tree, among: ["a", "b", "zz"])
+                == repository.entryNames(inFolder: folder, ofTree: tree).intersection(["a", "b", "zz"]))
+        }
     }
 
     @Test func aMergeWritesNothingButItsResult() throws {
