@@ -19,8 +19,7 @@ struct ManifestReader: Sendable {
     func documents(in data: Data) throws(YAMLSkipReason) -> [YAMLValue] {
         guard data.count <= maximumBytes else { throw .tooLarge }
         let bytes = [UInt8](data)
-        let text = String(decoding: bytes, as: UTF8.self)  // repairs invalid UTF-8, which the check below notices
-        guard !bytes.contains(0), text.utf8.elementsEqual(bytes) else { throw .binary }
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { throw .binary }
         guard AliasScan(bytes).isSafe(maximumAliases: maximumAliases) else { throw .unsafeAliases }
 
         let nodeBudget = 4 * bytes.count + 64
