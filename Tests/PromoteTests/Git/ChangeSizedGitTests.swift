@@ -136,6 +136,25 @@ import TestSupport
         }
     }
 
+    @Test func crissCrossHistoriesStillMergeAsGitDoes() throws {
+        let fixture = try GitFixture(files: Self.common)
+        let origin = fixture.origin
+        try fixture.createBranch("production", at: try fixture.revParse("main", in: origin), in: origin)
+        let mainSide = try fixture.commit(["update/image.yaml": "tag: 2\n"], on: "main", message: "main", in: origin)
+        let productionSide = try fixture.commit(["components/a/controllers/production/values.yaml": "replicas: 4\n"],
+                                                on: "production", message: "hotfix", in: origin)
+        try fixture.merge(productionSide, into: "main", message: "back-merge", in: origin)
+        try fixture.merge(mainSide, into: "production", message: "promote", in: origin)
+        let main = try fixture.commit(["components/b/controllers/staging/values.yaml": "replicas: 2\n"], on: "main",
+                                      message: "more", in: origin)
+        let production = try fixture.commit(["README.md": "hello again\n"], on: "production", message: "readme", in: origin)
+
+        let repository = try Repository.open(at: origin.path)
+        #expect(try repository.mergeBases(ObjectID(hex: production)!, ObjectID(hex: main)!).count == 2)
+        let outcome = try repository.mergeCommits(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!)
+        #expect(outcome == .clean(tree: ObjectID(hex: try fixture.mergeTree(production, main, in: origin).tree)!))
+    }
+
     @Test func aMergeWritesNothingButItsResult() throws {
         let shape = Self.shapes.first { $0.name == "both sides edit one file cleanly" }!
         let (fixture, production, main) = try Self.make(shape)
