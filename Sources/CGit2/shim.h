@@ -23,6 +23,11 @@ static inline int keos_git_set_ssl_cert_locations(const char *file, const char *
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
 }
 
+/** Objects of `type` up to `size` bytes stay in libgit2's object cache once read (blobs: 0, none, by default). */
+static inline int keos_git_set_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
+
 /** Sets the folder that holds libgit2's global, XDG and system config search paths. */
 static inline int keos_git_set_search_path(int level, const char *path) {
     return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);

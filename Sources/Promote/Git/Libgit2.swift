@@ -14,6 +14,9 @@ enum Libgit2 {
         // Reading is another matter: re-hashing every object read (libgit2's default, not git's) is a fifth of
         // the work of a large merge; zlib's checksum still catches a damaged object.
         _ = keos_git_set_strict_hash_verification(0)
+        // A changed file's blobs are read for rename detection, for its line counts and for its YAML facts:
+        // keep small ones after the first read.
+        _ = keos_git_set_cache_object_limit(GIT_OBJECT_BLOB, 64 * 1024)
         return true
     }()
 
