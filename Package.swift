@@ -22,9 +22,10 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        .target(name: "CDeferredTrust"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "Yams"]
+            dependencies: ["CGit2", "CDeferredTrust", "Yams"]
         ),
         .target(
             name: "PromoteKube",

@@ -8,6 +8,11 @@ public enum KeosPromote {
 
     /// Runs the command line in `CommandLine.arguments` and never returns.
     public static func main() -> Never {
+        // Start-up is most of a `--version`; answer it before the parser inspects every command's type.
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(version)
+            exit(0)
+        }
         do {
             var command = try RootCommand.parseAsRoot()
             try command.run()

@@ -38,18 +38,17 @@ public struct ComponentDiffBuilder {
         var releasesByComponent: [[UInt8]: [ReleaseChange]] = [:]
         var outside: [FileChange] = []
 
-        for raw in changes {
-            var file = fileChange(raw, conflicts: conflicts)
-            // `nil` stands for "outside components".
-            let newOwner = layout.component(of: raw.path)
-            var owners: [String?] = [newOwner]
-            if raw.status == .renamed, let oldPath = raw.oldPath {
-                let oldOwner = layout.component(of: oldPath)
-                if !ByteOrder.same(oldOwner, newOwner) { owners.append(oldOwner) }
-            }
-            // Release facts belong to a component; files outside components are not read.
-            if let factsOwner = owners.lazy.compactMap({ $0 }).first {
-                let outcome = facts.outcome(of: raw, environment: file.environment)
+        let files = changes.map { fileChange($0, conflicts: conflicts) }
+        let owners = changes.map(owners(of:))
+        // Release facts belong to a component; files outside components are not read.
+        let read = changes.indices.filter { owners[$0].contains { $0 != nil } }
+        let outcomes = facts.outcomes(of: read.map { (changes[$0], files[$0].environment) })
+        var outcomeOf: [Int: ReleaseFacts.Outcome] = [:]
+        for (index, outcome) in zip(read, outcomes) { outcomeOf[index] = outcome }
+
+        for (index, owners) in owners.enumerated() {
+            var file = files[index]
+            if let factsOwner = owners.lazy.compactMap({ $0 }).first, let outcome = outcomeOf[index] {
                 file.yamlSkipped = outcome.skipped
                 releasesByComponent[Array(factsOwner.utf8), default: []].append(contentsOf: outcome.releases)
             }
@@ -70,6 +69,18 @@ public struct ComponentDiffBuilder {
                 releases: Self.sorted(releasesByComponent[key] ?? []))
         }
         return ComponentDiff(components: components, outsideComponents: Self.sorted(outside))
+    }
+
+    /// The components a change is listed under, `nil` standing for "outside components": the new path's, and
+    /// for a rename the old path's too when it differs. Release facts go with the first component.
+    private func owners(of raw: RawFileChange) -> [String?] {
+        let newOwner = layout.component(of: raw.path)
+        var owners: [String?] = [newOwner]
+        if raw.status == .renamed, let oldPath = raw.oldPath {
+            let oldOwner = layout.component(of: oldPath)
+            if !ByteOrder.same(oldOwner, newOwner) { owners.append(oldOwner) }
+        }
+        return owners
     }
 
     /// The report's view of one raw change: kind, environment (of the new path) and conflict flag.

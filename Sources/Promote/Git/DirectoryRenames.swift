@@ -53,37 +53,81 @@ extension Repository {
         let baseTree = try treeID(ofCommit: base)
         let ourTree = try treeID(ofCommit: ours)
         let theirTree = try treeID(ofCommit: theirs)
-        let ourChanges = try diffTrees(old: baseTree, new: ourTree)
-        let theirChanges = try diffTrees(old: baseTree, new: theirTree)
+        return try directoryRenameConflicts(
+            ours: SideChanges(repository: self, base: baseTree, tip: ourTree, files: differingFiles(old: baseTree, new: ourTree)),
+            theirs: SideChanges(repository: self, base: baseTree, tip: theirTree, files: differingFiles(old: baseTree, new: theirTree)))
+    }
 
-        func renames(_ changes: [RawFileChange], tree: ObjectID) throws -> [String: String] {
-            let files = changes.compactMap { change in change.status == .renamed ? change.oldPath.map { ($0, change.path) } : nil }
-            guard !files.isEmpty else { return [:] }
-            var removed: [String: Bool] = [:]
-            return DirectoryRenames.detect(fileRenames: files) { directory in
-                if let known = removed[directory] { return known }
-                let gone = (try? entryID(atPath: directory, inTree: tree)) == nil
-                removed[directory] = gone
-                return gone
-            }
+    /// The same from what each side changed since the merge base.
+    ///
+    /// Renames are looked for only on a side that both deletes and adds files, and only when their answer
+    /// can matter, so the common promotion (one side only edits files) costs nothing more.
+    func directoryRenameConflicts(ours ourSide: SideChanges, theirs theirSide: SideChanges) throws -> [String] {
+        // Rename detection pairs deleted with added files; the paths files arrive at are the same either way.
+        guard !ourSide.arrivals.isEmpty || !theirSide.arrivals.isEmpty else { return [] }
+
+        // A side's directory renames matter when the other side adds files, or to cancel the other side's.
+        var ourRenames = theirSide.arrivals.isEmpty ? [:] : try ourSide.directoryRenames()
+        var theirRenames = ourSide.arrivals.isEmpty && ourRenames.isEmpty ? [:] : try theirSide.directoryRenames()
+        if ourRenames.isEmpty && theirSide.arrivals.isEmpty && !theirRenames.isEmpty {
+            ourRenames = try ourSide.directoryRenames()
         }
-        var ourRenames = try renames(ourChanges, tree: ourTree)
-        var theirRenames = try renames(theirChanges, tree: theirTree)
         for directory in Set(ourRenames.keys).intersection(theirRenames.keys) {
             ourRenames[directory] = nil
             theirRenames[directory] = nil
         }
 
-        func arrivals(_ changes: [RawFileChange]) -> [String] {
-            changes.filter { $0.status == .added || $0.status == .renamed || $0.status == .copied }.map(\.path)
-        }
         var conflicts = Set<String>()
-        for path in arrivals(ourChanges) {
+        for path in ourSide.arrivals {
             if let moved = DirectoryRenames.relocation(of: path, by: theirRenames) { conflicts.insert(moved) }
         }
-        for path in arrivals(theirChanges) {
+        for path in theirSide.arrivals {
             if let moved = DirectoryRenames.relocation(of: path, by: ourRenames) { conflicts.insert(moved) }
         }
         return Array(conflicts)
+    }
+}
+
+/// What one side of a merge changed since the merge base, for directory-rename detection.
+struct SideChanges {
+    let repository: Repository
+    /// The merge base's tree and the side's tree.
+    let base: ObjectID
+    let tip: ObjectID
+    /// The files that differ between them (`differingFiles`, of these trees or of trees pruned alike).
+    let files: (old: [PathEntry], new: [PathEntry])
+    /// Paths of files the side added (a renamed file arrives at its new path).
+    let arrivals: [String]
+    /// Whether the side both deleted and added files, without which it renamed nothing.
+    let mayRename: Bool
+
+    init(repository: Repository, base: ObjectID, tip: ObjectID, files: (old: [PathEntry], new: [PathEntry])) {
+        self.repository = repository
+        self.base = base
+        self.tip = tip
+        self.files = files
+        // libgit2 reports a file whose type changed (file, link, submodule) as deleted and added again.
+        let before = Dictionary(files.old.map { ($0.path, $0.mode & Self.typeMask) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(files.new.map { ($0.path, $0.mode & Self.typeMask) }, uniquingKeysWith: { first, _ in first })
+        arrivals = files.new.filter { before[$0.path] != $0.mode & Self.typeMask }.map { GitPath.decode($0.path) }
+        mayRename = !arrivals.isEmpty && files.old.contains { after[$0.path] != $0.mode & Self.typeMask }
+    }
+
+    /// The bits of a mode that tell a file, a link and a submodule apart.
+    private static let typeMask: UInt32 = 0o170000
+
+    /// The directories this side renamed (`old → new`), from its file renames.
+    func directoryRenames() throws -> [String: String] {
+        guard mayRename else { return [:] }
+        let changes = try repository.changedFiles(old: base, new: tip, files: files)
+        let renamed = changes.compactMap { change in change.status == .renamed ? change.oldPath.map { ($0, change.path) } : nil }
+        guard !renamed.isEmpty else { return [:] }
+        var removed: [String: Bool] = [:]
+        return DirectoryRenames.detect(fileRenames: renamed) { directory in
+            if let known = removed[directory] { return known }
+            let gone = (try? repository.entryID(atPath: directory, inTree: tip)) == nil
+            removed[directory] = gone
+            return gone
+        }
     }
 }

@@ -1,13 +1,37 @@
+import CDeferredTrust
 import CGit2
 
 /// libgit2's process-wide state, initialised once before the first repository is opened.
 enum Libgit2 {
     /// Touch this before any libgit2 call; the initialisation runs exactly once.
     static let ready: Bool = {
+        // The system CA bundle is loaded when a transfer over HTTP(S) first needs it (`trustReady`), not here.
+        keos_defer_ca_bundle(1)
         git_libgit2_init()
+        keos_defer_ca_bundle(0)
         // Every object we write is hashed and its links checked by libgit2 before it is stored.
         _ = keos_git_set_strict_object_creation(1)
+        // Reading is another matter: re-hashing every object read (libgit2's default, not git's) is a fifth of
+        // the work of a large merge; zlib's checksum still catches a damaged object.
+        _ = keos_git_set_strict_hash_verification(0)
+        // A changed file's blobs are read for rename detection, for its line counts and for its YAML facts:
+        // keep small ones after the first read.
+        _ = keos_git_set_cache_object_limit(GIT_OBJECT_BLOB, 64 * 1024)
         return true
+    }()
+
+    /// Touch this before a transfer over HTTP(S): TLS then trusts the CA bundle libgit2 was built with, as
+    /// if it had loaded it during initialisation. Throws when the bundle cannot be loaded.
+    static func trustReady() throws {
+        try trustLoaded.get()
+    }
+
+    private static let trustLoaded: Result<Void, GitError> = {
+        _ = ready
+        guard let bundle = keos_deferred_ca_bundle() else { return .success(()) }
+        return Result { () throws(GitError) in
+            try check(keos_git_set_ssl_cert_locations(bundle, nil), "load CA certificates from \(String(cString: bundle))")
+        }
     }()
 }
 

@@ -13,29 +13,63 @@ extension Repository {
     /// recursive merge bases, and git's directory-rename conflicts, which libgit2 alone would miss).
     /// Writes tree objects only; no ref, index file or working tree is touched.
     public func mergeCommits(ours: ObjectID, theirs: ObjectID) throws -> MergeOutcome {
-        let ourCommit = try lookupCommit(ours)
-        let theirCommit = try lookupCommit(theirs)
+        let options = try Self.mergeOptions()
+        let bases = try mergeBases(ours, theirs)
+
+        var outcome: MergeOutcome
+        var conflicts: [String] = []
+        do {
+            // One merge base: merge only what differs. Several (criss-cross histories) or none: libgit2 builds
+            // the virtual base itself.
+            guard bases.count == 1 else { throw UnusualTree() }
+            let baseTree = try treeID(ofCommit: bases[0])
+            let ourTree = try treeID(ofCommit: ours)
+            let theirTree = try treeID(ofCommit: theirs)
+            let merged = try PrunedMerge(repository: self).merge(base: baseTree, ours: ourTree, theirs: theirTree, options: options)
+            outcome = merged.outcome
+            conflicts = try directoryRenameConflicts(
+                ours: SideChanges(repository: self, base: baseTree, tip: ourTree, files: merged.ourChanges),
+                theirs: SideChanges(repository: self, base: baseTree, tip: theirTree, files: merged.theirChanges))
+        } catch is UnusualTree {
+            outcome = try libgit2Merge(ours: ours, theirs: theirs, options: options)
+            if let base = bases.first {
+                conflicts = try directoryRenameConflicts(base: base, ours: ours, theirs: theirs)
+            }
+        }
+
+        if case .conflicts(let paths) = outcome { conflicts += paths }
+        if !conflicts.isEmpty {
+            return .conflicts(Set(conflicts).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+        return outcome
+    }
+
+    /// The merge options: renames detected, as git's merge does.
+    static func mergeOptions() throws -> git_merge_options {
         var options = git_merge_options()
         try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
         options.flags = GIT_MERGE_FIND_RENAMES.rawValue
+        return options
+    }
+
+    /// libgit2's own merge of the two commits, reading and writing whole trees.
+    func libgit2Merge(ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> MergeOutcome {
+        let ourCommit = try lookupCommit(ours)
+        let theirCommit = try lookupCommit(theirs)
+        var options = options
         var index: OpaquePointer?
         try check(git_merge_commits(&index, pointer, ourCommit.pointer, theirCommit.pointer, &options),
                   "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
         defer { git_index_free(index) }
-
-        var conflicts = git_index_has_conflicts(index) == 1 ? try conflictPaths(in: index!) : []
-        if let base = try mergeBase(ours, theirs) {
-            conflicts += try directoryRenameConflicts(base: base, ours: ours, theirs: theirs)
-        }
-        if !conflicts.isEmpty {
-            return .conflicts(Set(conflicts).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        if git_index_has_conflicts(index) == 1 {
+            return .conflicts(try conflictPaths(in: index!))
         }
         var tree = git_oid()
         try check(git_index_write_tree_to(&tree, index, pointer), "write merged tree")
         return .clean(tree: ObjectID(tree))
     }
 
-    private func conflictPaths(in index: OpaquePointer) throws -> [String] {
+    func conflictPaths(in index: OpaquePointer) throws -> [String] {
         var iterator: OpaquePointer?
         try check(git_index_conflict_iterator_new(&iterator, index), "list conflicts")
         defer { git_index_conflict_iterator_free(iterator) }

@@ -67,7 +67,13 @@ extension Repository {
             throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(name))' in this repository (use --remote)")
         }
         try check(result, "look up remote \(name)")
-        return Owned(remote!, owner: self, free: { git_remote_free($0) })
+        let owned = Owned(remote!, owner: self, free: { git_remote_free($0) })
+        // An http:// URL may redirect to https://.
+        let urls = [git_remote_url(owned.pointer), git_remote_pushurl(owned.pointer)].compactMap { $0.map { String(cString: $0).lowercased() } }
+        if urls.contains(where: { $0.hasPrefix("http://") || $0.hasPrefix("https://") }) {
+            try Libgit2.trustReady()
+        }
+        return owned
     }
 
     /// Fetches with the given refspecs (e.g. `+refs/heads/main:refs/remotes/origin/main`), without tags;

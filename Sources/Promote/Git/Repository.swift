@@ -5,9 +5,14 @@ import Foundation
 /// working tree, the index file or HEAD.
 public final class Repository: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// The path it was opened from, to open a second handle on it the same way.
+    let openedPath: String
+    /// Merge bases already computed: commits never change, and planning asks about the same pair often.
+    private let mergeBaseCache = MergeBaseCache()
 
-    private init(pointer: OpaquePointer) {
+    private init(pointer: OpaquePointer, openedPath: String) {
         self.pointer = pointer
+        self.openedPath = openedPath
     }
 
     deinit { git_repository_free(pointer) }
@@ -32,7 +37,7 @@ public final class Repository: @unchecked Sendable {
         } catch {
             throw PromoteError(.badInput, "\(shown): cannot open repository: \(error.message)")
         }
-        let repository = Repository(pointer: raw!)
+        let repository = Repository(pointer: raw!, openedPath: path)
         if git_repository_is_shallow(repository.pointer) == 1 {
             throw PromoteError(.badInput, "\(shown): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
         }
@@ -143,22 +148,38 @@ public final class Repository: @unchecked Sendable {
 
     /// The best common ancestor of two commits, or `nil` when their histories are unrelated.
     public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
-        var out = git_oid()
-        var one = a.oid
-        var two = b.oid
-        let result = git_merge_base(&out, pointer, &one, &two)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(result, "merge base of \(a.prefix(12)) and \(b.prefix(12))")
-        return ObjectID(out)
+        try mergeBases(a, b).first
+    }
+
+    /// Every best common ancestor of two commits, best first (several in criss-cross histories, none when
+    /// unrelated), as `git_merge_base` and `git_merge_bases` find them; computed once per pair.
+    func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
+        try mergeBaseCache.value(a, b) {
+            var one = a.oid
+            var two = b.oid
+            var bases = git_oidarray()
+            let result = git_merge_bases(&bases, pointer, &one, &two)
+            if result == GIT_ENOTFOUND.rawValue { return [] }
+            try check(result, "merge base of \(a.prefix(12)) and \(b.prefix(12))")
+            defer { git_oidarray_dispose(&bases) }
+            return (0..<bases.count).map { ObjectID(bases.ids[$0]) }
+        }
     }
 
     /// Whether `ancestor` equals `descendant` or is reachable from it.
+    ///
+    /// As `git merge-base --is-ancestor` decides it: `ancestor` is then the one merge base of the two.
+    /// (libgit2's `git_graph_descendant_of` walks the whole history when the answer is no.)
     public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool {
         if ancestor == descendant { return true }
-        var commit = descendant.oid
-        var other = ancestor.oid
-        return try check(git_graph_descendant_of(pointer, &commit, &other),
-                         "is \(ancestor.prefix(12)) an ancestor of \(descendant.prefix(12))") == 1
+        // Descendant first: libgit2's walk is far cheaper that way round when the answer is yes.
+        let bases = try mergeBases(descendant, ancestor)
+        if bases.isEmpty {
+            // Unrelated, or a commit that is not there, which is an error as before.
+            _ = try lookupCommit(ancestor)
+            _ = try lookupCommit(descendant)
+        }
+        return bases.first == ancestor
     }
 
     /// Whether the object exists in the object database.
@@ -219,6 +240,21 @@ public final class Repository: @unchecked Sendable {
             }
         }
         return names
+    }
+
+    /// Those of `candidates` that name an entry directly inside the folder `path` of `tree`: what
+    /// `entryNames(inFolder:ofTree:)` would say about them, without listing a large folder.
+    public func entryNames(inFolder path: String, ofTree tree: ObjectID, among candidates: Set<String>) throws -> Set<String> {
+        // Names that may stand for bytes that are not UTF-8 are matched the long way, as decoded names.
+        if candidates.contains(where: { $0.contains("\\x") || $0.contains("\u{FFFD}") }) {
+            return try entryNames(inFolder: path, ofTree: tree).intersection(candidates)
+        }
+        guard let folder = try entryID(atPath: path, inTree: tree) else { return [] }
+        var oid = folder.oid
+        var object: OpaquePointer?
+        guard git_tree_lookup(&object, pointer, &oid) == 0, let object else { return [] }
+        defer { git_tree_free(object) }
+        return candidates.filter { git_tree_entry_byname(object, $0) != nil }
     }
 
     /// Summary, author and time of a commit.
@@ -309,7 +345,15 @@ extension Repository: RevisionGraph, BlobSource {
 enum GitPath {
     /// Valid UTF-8 as is; each invalid byte as `\xNN`, so distinct names stay distinct.
     static func decode(_ cString: UnsafePointer<CChar>) -> String {
-        let bytes = UnsafeRawBufferPointer(start: cString, count: strlen(cString))
+        decode(UnsafeRawBufferPointer(start: cString, count: strlen(cString)))
+    }
+
+    /// The same for a path held as bytes.
+    static func decode(_ path: [UInt8]) -> String {
+        path.withUnsafeBytes { decode($0) }
+    }
+
+    private static func decode(_ bytes: UnsafeRawBufferPointer) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         var result = ""
         var index = 0
@@ -340,5 +384,25 @@ extension Repository {
         var oid = target.oid
         try check(git_reference_create(&ref, pointer, name, &oid, 1, message), "set \(name)")
         git_reference_free(ref)
+    }
+}
+
+/// Merge bases by unordered pair of commits, safe to share between threads.
+final class MergeBaseCache: @unchecked Sendable {
+    private struct Pair: Hashable {
+        let first: ObjectID
+        let second: ObjectID
+        init(_ a: ObjectID, _ b: ObjectID) { (first, second) = a < b ? (a, b) : (b, a) }
+    }
+
+    private let lock = NSLock()
+    private var bases: [Pair: [ObjectID]] = [:]
+
+    func value(_ a: ObjectID, _ b: ObjectID, compute: () throws -> [ObjectID]) throws -> [ObjectID] {
+        let pair = Pair(a, b)
+        if let known = lock.withLock({ bases[pair] }) { return known }
+        let computed = try compute()
+        lock.withLock { bases[pair] = computed }
+        return computed
     }
 }

@@ -3,28 +3,21 @@ import CGit2
 extension Repository {
     /// The file-level difference from tree `old` (`nil`: the empty tree) to tree `new`, with renames detected
     /// as `git diff -M` does (50% similarity) and line counts as `git diff --numstat` reports them.
+    ///
+    /// Costs what the change costs: subtrees that are the same on both sides are never read.
     public func diffTrees(old: ObjectID?, new: ObjectID) throws -> [RawFileChange] {
-        let oldTree = try old.map { try lookupTree($0) }
-        let newTree = try lookupTree(new)
+        try diffTrees(old: old, new: new, readingWholeTrees: false)
+    }
 
-        var options = git_diff_options()
-        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
-        var diff: OpaquePointer?
-        try check(git_diff_tree_to_tree(&diff, pointer, oldTree?.pointer, newTree.pointer, &options),
-                  "diff \(old?.prefix(12) ?? "empty tree")..\(new.prefix(12))")
-        defer { git_diff_free(diff) }
-
-        var find = git_diff_find_options()
-        try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "prepare rename detection")
-        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
-        try check(git_diff_find_similar(diff, &find), "detect renames")
-
+    /// `diffTrees`, optionally the way libgit2 alone does it, reading every tree (to compare the two in tests).
+    func diffTrees(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool) throws -> [RawFileChange] {
+        let diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: readingWholeTrees)
         var changes: [RawFileChange] = []
-        let count = git_diff_num_deltas(diff)
+        let count = git_diff_num_deltas(diff.pointer)
         changes.reserveCapacity(count)
         for index in 0..<count {
             var patch: OpaquePointer?
-            try check(git_patch_from_diff(&patch, diff, index), "compute line counts")
+            try check(git_patch_from_diff(&patch, diff.pointer, index), "compute line counts")
             defer { git_patch_free(patch) }
             guard let delta = git_patch_get_delta(patch)?.pointee else { continue }
             var context = 0, additions = 0, deletions = 0
@@ -33,6 +26,83 @@ extension Repository {
             changes.append(RawFileChange(delta: delta, additions: additions, deletions: deletions, isBinary: isBinary))
         }
         return changes
+    }
+
+    /// The changes from tree `old` to tree `new`, renames detected, without line counts or binary flags;
+    /// `files` are their `differingFiles` when known.
+    func changedFiles(old: ObjectID, new: ObjectID, files: (old: [PathEntry], new: [PathEntry])) throws -> [RawFileChange] {
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
+        let diff: Owned
+        do {
+            let oldIndex = try Self.memoryIndex(files.old)
+            let newIndex = try Self.memoryIndex(files.new)
+            var raw: OpaquePointer?
+            try check(git_diff_index_to_index(&raw, pointer, oldIndex.pointer, newIndex.pointer, &options), "diff")
+            diff = try findRenames(in: Owned(raw!, owner: self, free: { git_diff_free($0) }))
+        } catch is UnusualTree {
+            diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: true)
+        }
+        return (0..<git_diff_num_deltas(diff.pointer)).compactMap { index in
+            git_diff_get_delta(diff.pointer, index).map { RawFileChange(delta: $0.pointee, additions: 0, deletions: 0, isBinary: false) }
+        }
+    }
+
+    /// libgit2's diff of the two trees with `git diff -M`'s rename detection applied.
+    private func renameDetectedDiff(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false) throws -> Owned {
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
+        return try findRenames(in: fileDiff(old: old, new: new, options: &options, readingWholeTrees: readingWholeTrees))
+    }
+
+    /// Applies `git diff -M`'s rename detection (50% similarity) to `diff`.
+    private func findRenames(in diff: Owned) throws -> Owned {
+        var find = git_diff_find_options()
+        try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "prepare rename detection")
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+        try check(git_diff_find_similar(diff.pointer, &find), "detect renames")
+        return diff
+    }
+
+    /// The same deltas as `git_diff_tree_to_tree`, which reads every tree of both sides: here only the files
+    /// that differ go into two in-memory indexes, and libgit2 diffs those.
+    private func fileDiff(old: ObjectID?, new: ObjectID, options: inout git_diff_options,
+                          readingWholeTrees: Bool) throws -> Owned {
+        let operation = "diff \(old?.prefix(12) ?? "empty tree")..\(new.prefix(12))"
+        var diff: OpaquePointer?
+        do {
+            if readingWholeTrees { throw UnusualTree() }
+            let files = try differingFiles(old: old, new: new)
+            let oldIndex = try Self.memoryIndex(files.old)
+            let newIndex = try Self.memoryIndex(files.new)
+            try check(git_diff_index_to_index(&diff, pointer, oldIndex.pointer, newIndex.pointer, &options), operation)
+        } catch is UnusualTree {
+            let oldTree = try old.map { try lookupTree($0) }
+            let newTree = try lookupTree(new)
+            try check(git_diff_tree_to_tree(&diff, pointer, oldTree?.pointer, newTree.pointer, &options), operation)
+        }
+        return Owned(diff!, owner: self, free: { git_diff_free($0) })
+    }
+
+    /// An index held in memory only (no file, no repository) with exactly these entries at stage 0.
+    static func memoryIndex(_ files: [PathEntry]) throws -> Owned {
+        var raw: OpaquePointer?
+        try check(git_index_new(&raw), "prepare diff")
+        let index = Owned(raw!, owner: nil, free: { git_index_free($0) })
+        for file in files {
+            var entry = git_index_entry()
+            entry.mode = file.mode
+            entry.id = file.id
+            let result = (file.path + [0]).withUnsafeBufferPointer { path in
+                path.withMemoryRebound(to: CChar.self) { name in
+                    entry.path = name.baseAddress
+                    return git_index_add(index.pointer, &entry)
+                }
+            }
+            // A path libgit2 refuses in an index (it accepts it in a tree): diff the trees instead.
+            if result < 0 { throw UnusualTree() }
+        }
+        return index
     }
 }
 

@@ -429,10 +429,13 @@ extension PromotionService {
     /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged.
     func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>) throws -> ComponentDiff {
         let directory = options.componentsDirectory
-        let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0) } ?? []
-        let newComponents = try repository.entryNames(inFolder: directory, ofTree: new)
+        let changes = try repository.diffTrees(old: old, new: new)
+        // Only the components that changed are looked up, not the whole components folder.
+        let layout = RepositoryLayout(componentsDir: directory, environments: options.environmentFolders)
+        let changed = Set(changes.flatMap { [$0.path, $0.oldPath].compactMap { $0.flatMap(layout.component(of:)) } })
+        let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0, among: changed) } ?? []
+        let newComponents = try repository.entryNames(inFolder: directory, ofTree: new, among: changed)
         let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders, blobs: repository)
-        return builder.build(changes: try repository.diffTrees(old: old, new: new), oldComponents: oldComponents,
-                             newComponents: newComponents, conflicts: conflicts)
+        return builder.build(changes: changes, oldComponents: oldComponents, newComponents: newComponents, conflicts: conflicts)
     }
 }

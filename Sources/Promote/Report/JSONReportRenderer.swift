@@ -21,6 +21,9 @@ public struct JSONReportRenderer: ReportRenderer {
     /// Safe because such characters can only occur inside JSON strings: the structure is ASCII, and the
     /// encoder already escaped the ASCII control characters.
     static func escapingInvisibles(_ json: String) -> String {
+        let isASCII = json.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x7F } }
+            ?? json.utf8.allSatisfy { $0 < 0x7F }
+        if isASCII { return json }
         var result = ""
         result.unicodeScalars.reserveCapacity(json.unicodeScalars.count)
         for scalar in json.unicodeScalars {

@@ -9,6 +9,8 @@ struct ManifestReader: Sendable {
     var maximumAliases = 32
     /// Deepest nesting converted, aliases included (libyaml itself stops at 1000 per document).
     var maximumDepth = 512
+    /// Reads through `YAMLEventReader` where it can; `false` always takes the Yams path (to compare the two).
+    var readsEvents = true
 
     /// Every document of `data`; throws why the blob cannot be read safely.
     ///
@@ -17,9 +19,17 @@ struct ManifestReader: Sendable {
     func documents(in data: Data) throws(YAMLSkipReason) -> [YAMLValue] {
         guard data.count <= maximumBytes else { throw .tooLarge }
         let bytes = [UInt8](data)
-        let text = String(decoding: bytes, as: UTF8.self)  // repairs invalid UTF-8, which the check below notices
-        guard !bytes.contains(0), text.utf8.elementsEqual(bytes) else { throw .binary }
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { throw .binary }
         guard AliasScan(bytes).isSafe(maximumAliases: maximumAliases) else { throw .unsafeAliases }
+
+        let nodeBudget = 4 * bytes.count + 64
+        if readsEvents {
+            switch YAMLEventReader.read(bytes, nodeBudget: nodeBudget, maximumDepth: maximumDepth) {
+            case .documents(let documents): return documents
+            case .failed(let reason): throw reason
+            case .unsupported: break
+            }
+        }
 
         let nodes: [Node]
         do {
@@ -31,7 +41,7 @@ struct ManifestReader: Sendable {
             throw .invalidYAML
         }
 
-        var converter = YAMLValueConverter(nodeBudget: 4 * bytes.count + 64, maximumDepth: maximumDepth)
+        var converter = YAMLValueConverter(nodeBudget: nodeBudget, maximumDepth: maximumDepth)
         var documents: [YAMLValue] = []
         for node in nodes { documents.append(try converter.convert(node)) }
         return documents

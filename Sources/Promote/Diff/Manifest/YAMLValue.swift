@@ -126,8 +126,12 @@ struct YAMLValueConverter {
     /// Tags are not consulted: Yams resolves them in place while parsing (hashing mapping keys), so an
     /// implicit tag cannot be told from an explicit one afterwards; explicit tags are rare in manifests.
     private static func kind(of scalar: Node.Scalar) -> YAMLValue.ScalarKind {
-        guard isPlain(scalar) else { return .string }
-        let text = scalar.string
+        kind(text: scalar.string, isPlain: isPlain(scalar))
+    }
+
+    /// How YAML reads a scalar with this text, plain or not.
+    static func kind(text: String, isPlain: Bool) -> YAMLValue.ScalarKind {
+        guard isPlain else { return .string }
         if nullSpellings.contains(text) { return .null }
         if booleanSpellings.contains(text) { return .plain }
         if let first = text.utf8.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-")

@@ -1,0 +1,176 @@
+import CGit2
+import Foundation
+
+/// A three-way merge whose cost follows the change, not the repository.
+///
+/// libgit2's merge reads every file of all three trees and writes every tree of the result. Entries that
+/// are the same in base, ours and theirs cannot take part in the merge (not even in rename detection, which
+/// pairs files deleted on one side with files added), so they are left out: the three trees are pruned to
+/// what differs — in memory, in a `ScratchRepository` — libgit2 merges those, and the result is grafted
+/// back onto our tree, reusing every untouched subtree as it is, as git's merge-ort does.
+struct PrunedMerge {
+    private let repository: Repository
+    private let scratch: ScratchRepository
+
+    /// Where the three trees differ, for one folder.
+    private final class Folder {
+        /// Names of entries that differ among the three sides (each side's entry is in its pruned tree).
+        var differing: Set<[UInt8]> = []
+        /// Differing names that are folders on all three sides, pruned recursively.
+        var subfolders: [[UInt8]: Folder] = [:]
+        /// The pruned tree of base, ours and theirs; `nil` where that side has nothing here that differs.
+        var pruned: [git_oid?] = [nil, nil, nil]
+    }
+
+    /// A file of the merge result: full path, mode and object.
+    private struct ResultFile {
+        let path: [UInt8]
+        let mode: UInt32
+        let id: git_oid
+    }
+
+    /// A merge's outcome, and what each side changed since the base (as `differingFiles` lists them).
+    struct Merged {
+        var outcome: MergeOutcome
+        var ourChanges: (old: [PathEntry], new: [PathEntry])
+        var theirChanges: (old: [PathEntry], new: [PathEntry])
+    }
+
+    init(repository: Repository) throws {
+        self.repository = repository
+        self.scratch = try ScratchRepository(of: repository)
+    }
+
+    /// Merges tree `theirs` into tree `ours` with `base` as the merge base, as `git_merge_trees` would.
+    ///
+    /// Throws `UnusualTree` when a tree is in a shape this does not handle; the caller then asks libgit2.
+    func merge(base: ObjectID, ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> Merged {
+        // The whole trees are read through the repository, whose object cache the graft and the diff reuse.
+        let root = try prune(try [base, ours, theirs].map { try repository.lookupTree($0) })
+        let pruned = try root.pruned.map { oid -> Owned in
+            var oid = try oid ?? scratch.writeTree(TreeWriter())
+            return try scratch.lookupTree(&oid)
+        }
+        // What each side changed: the pruned trees differ from the base's exactly where the whole trees do.
+        let ourChanges = try Repository.differingFiles(old: pruned[0], new: pruned[1], load: scratch.lookupTree)
+        let theirChanges = try Repository.differingFiles(old: pruned[0], new: pruned[2], load: scratch.lookupTree)
+        return Merged(outcome: try merge(pruned, root: root, ours: ours, theirs: theirs, options: options),
+                      ourChanges: ourChanges, theirChanges: theirChanges)
+    }
+
+    private func merge(_ pruned: [Owned], root: Folder, ours: ObjectID, theirs: ObjectID,
+                       options: git_merge_options) throws -> MergeOutcome {
+        var options = options
+        var index: OpaquePointer?
+        try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
+                  "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
+        defer { git_index_free(index) }
+        if git_index_has_conflicts(index) == 1 {
+            return .conflicts(try repository.conflictPaths(in: index!))
+        }
+        let files = try resultFiles(of: index!)
+        let merged = try graft(root, ours: try repository.lookupTree(ours), files: files[...], at: 0)
+        return .clean(tree: ObjectID(try merged ?? repository.writeTree(TreeWriter())))
+    }
+
+    // MARK: Pruning
+
+    /// Prunes one folder of the three sides to what differs, writing the pruned trees in memory.
+    private func prune(_ trees: [Owned?]) throws -> Folder {
+        let folder = Folder()
+        var writers = [TreeWriter](repeating: TreeWriter(), count: 3)
+        try walkInStep(try trees.map { try $0?.treeEntries() ?? [] }) { row in
+            let present = row.compactMap { $0 }
+            if present.count == 3, present[0].isIdentical(to: present[1]), present[0].isIdentical(to: present[2]) { return }
+            let name = Repository.join([], present[0])
+            folder.differing.insert(name)
+            if present.count == 3, present.allSatisfy(\.isTree) {
+                let subfolder = try prune(try present.map { try repository.lookupTree($0.id) })
+                folder.subfolders[name] = subfolder
+                for side in 0..<3 {
+                    if let tree = subfolder.pruned[side] { writers[side].append(name: name, mode: Self.treeMode, id: tree) }
+                }
+                return
+            }
+            for side in 0..<3 {
+                if let entry = row[side] { writers[side].append(name: name, mode: entry.rawMode, id: entry.id.pointee) }
+            }
+        }
+        folder.pruned = try writers.map { try $0.isEmpty ? nil : scratch.writeTree($0) }
+        return folder
+    }
+
+    // MARK: Grafting
+
+    /// The files of the merged index, in path order; merged blobs are copied out of memory.
+    private func resultFiles(of index: OpaquePointer) throws -> [ResultFile] {
+        try (0..<git_index_entrycount(index)).map { position in
+            guard let entry = git_index_get_byindex(index, position)?.pointee, let path = entry.path else { throw UnusualTree() }
+            if entry.mode != Self.submoduleMode { try scratch.persist(entry.id) }
+            return ResultFile(path: Array(UnsafeRawBufferPointer(start: path, count: strlen(path))), mode: entry.mode, id: entry.id)
+        }
+    }
+
+    /// `ours` (nil: an empty folder) with the merge's `files` in place of the differing entries; `nil` when
+    /// nothing is left. `files` lie below this folder, whose path ends at byte `offset` of theirs.
+    private func graft(_ folder: Folder, ours: Owned?, files: ArraySlice<ResultFile>, at offset: Int) throws -> git_oid? {
+        var entries: [(name: ArraySlice<UInt8>, mode: UInt32, id: git_oid)] = []
+        var position = files.startIndex
+        var grafted = Set<[UInt8]>()
+        while position < files.endIndex {
+            let path = files[position].path
+            guard let slash = path[offset...].firstIndex(of: 0x2F) else {
+                entries.append((path[offset...], files[position].mode, files[position].id))
+                position += 1
+                continue
+            }
+            // Everything below one folder is contiguous in path order.
+            let name = path[offset..<slash]
+            var end = position + 1
+            while end < files.endIndex, files[end].path.count > slash, files[end].path[slash] == 0x2F,
+                  files[end].path[offset..<slash] == name { end += 1 }
+            let key = Array(name)
+            let subfolder = folder.subfolders[key]
+            grafted.insert(key)
+            let below = try subfolder == nil ? nil : ourSubtree(ours, key)
+            if let tree = try graft(subfolder ?? Folder(), ours: below, files: files[position..<end], at: slash + 1) {
+                entries.append((name, Self.treeMode, tree))
+            }
+            position = end
+        }
+        for (name, subfolder) in folder.subfolders where !grafted.contains(name) {
+            if let tree = try graft(subfolder, ours: try ourSubtree(ours, name), files: [], at: 0) {
+                entries.append((name[...], Self.treeMode, tree))
+            }
+        }
+        for entry in try ours?.treeEntries() ?? [] {
+            let name = UnsafeRawBufferPointer(start: entry.name, count: entry.nameLength)
+            if !folder.differing.contains(Array(name)) { entries.append((ArraySlice(name), entry.rawMode, entry.id.pointee)) }
+        }
+        guard !entries.isEmpty else { return nil }
+        entries.sort { Self.order($0.name, $0.mode, $1.name, $1.mode) }
+        var tree = TreeWriter()
+        for entry in entries { tree.append(name: entry.name, mode: entry.mode, id: entry.id) }
+        return try repository.writeTree(tree)
+    }
+
+    private func ourSubtree(_ tree: Owned?, _ name: [UInt8]) throws -> Owned {
+        guard let tree else { throw UnusualTree() }
+        let entry = (name + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { git_tree_entry_byname(tree.pointer, $0.baseAddress) }
+        }
+        guard let entry, let id = git_tree_entry_id(entry) else { throw UnusualTree() }
+        return try repository.lookupTree(id)
+    }
+
+    /// Git's order of tree entries (a folder's name sorts as if it ended in `/`).
+    private static func order(_ lhs: ArraySlice<UInt8>, _ lhsMode: UInt32, _ rhs: ArraySlice<UInt8>, _ rhsMode: UInt32) -> Bool {
+        for (left, right) in zip(lhs, rhs) where left != right { return left < right }
+        let left: UInt8 = lhs.count > rhs.count ? lhs[lhs.startIndex + rhs.count] : (lhsMode == treeMode ? 0x2F : 0)
+        let right: UInt8 = rhs.count > lhs.count ? rhs[rhs.startIndex + lhs.count] : (rhsMode == treeMode ? 0x2F : 0)
+        return left < right
+    }
+
+    private static let treeMode = UInt32(GIT_FILEMODE_TREE.rawValue)
+    private static let submoduleMode = UInt32(GIT_FILEMODE_COMMIT.rawValue)
+}
