@@ -89,23 +89,3 @@ public struct TestCertificates: Sendable {
         return certificates
     }
 }
-
-/// A value computed once, on first use, by whichever thread asks first; failures are remembered too.
-final class Once<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<Value, any Error>?
-    private let make: @Sendable () throws -> Value
-
-    init(_ make: @escaping @Sendable () throws -> Value) {
-        self.make = make
-    }
-
-    func value() throws -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let result { return try result.get() }
-        let computed = Result { try make() }
-        result = computed
-        return try computed.get()
-    }
-}

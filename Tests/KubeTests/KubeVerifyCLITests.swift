@@ -19,7 +19,7 @@ import TestSupport
         let e: String
     }
 
-    static let shared = OnceValue { () throws -> Repository in
+    static let shared = Once { () throws -> Repository in
         let fixture = try GitFixture(files: [
             "components/apps/base/release.yaml": "chart: podinfo\nversion: 6.7.0\n",
             "components/apps/staging/kustomization.yaml": "resources: [../base]\n",
@@ -240,25 +240,5 @@ import TestSupport
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.hasPrefix("error: \(kubeconfig.path): malformed kubeconfig: invalid YAML at line "), "\(result)")
         #expect(!result.stderr.contains(KubeHarness.token))
-    }
-}
-
-/// A value computed once per test process, shared by the tests of a suite.
-final class OnceValue<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<Value, any Error>?
-    private let make: @Sendable () throws -> Value
-
-    init(_ make: @escaping @Sendable () throws -> Value) {
-        self.make = make
-    }
-
-    func value() throws -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let result { return try result.get() }
-        let computed = Result { try make() }
-        result = computed
-        return try computed.get()
     }
 }

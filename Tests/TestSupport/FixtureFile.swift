@@ -24,14 +24,14 @@ public enum FixtureFile: Sendable, Equatable, ExpressibleByStringLiteral {
 }
 
 /// Hands out increasing commit dates so that history order never depends on the wall clock.
-final class CommitClock: @unchecked Sendable {
+public final class CommitClock: @unchecked Sendable {
     private let lock = NSLock()
     private var next: Date
 
-    init(start: Date) { next = start }
+    public init(start: Date) { next = start }
 
     /// The next date: one minute after the previous one.
-    func tick() -> Date {
+    public func tick() -> Date {
         lock.lock()
         defer { lock.unlock() }
         let date = next

@@ -21,7 +21,7 @@ enum CLI {
 /// reconciled `main`'s tip.
 final class SampleWorld: @unchecked Sendable {
     let directory: TemporaryDirectory
-    private let clock = Clock(start: Date(timeIntervalSince1970: 1_710_000_000))
+    private let clock = CommitClock(start: Date(timeIntervalSince1970: 1_710_000_000))
 
     /// `<directory>/sample`.
     let root: URL
@@ -228,20 +228,6 @@ enum PlumbingCommit {
         let commit = try git(arguments)
         _ = try git(["update-ref", "refs/heads/\(branch)", commit] + (oldTip.map { [$0] } ?? []))
         return commit
-    }
-}
-
-/// Increasing dates one minute apart.
-final class Clock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next: Date
-    init(start: Date) { next = start }
-    func tick() -> Date {
-        lock.lock()
-        defer { lock.unlock() }
-        let date = next
-        next = next.addingTimeInterval(60)
-        return date
     }
 }
 

@@ -93,14 +93,3 @@ import TestSupport
         #expect(try setup.fixture.git("for-each-ref", in: setup.clone) == cloneRefsBefore)
     }
 }
-
-/// A value shared between a test and a `@Sendable` callback.
-final class Mutex<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
-}
