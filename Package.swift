@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -23,7 +24,7 @@ let package = Package(
         ),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "Yams"]
+            dependencies: ["CGit2", "Yams", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "PromoteKube",
@@ -75,7 +76,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PromoteTests",
-            dependencies: ["Promote", "TestSupport"]
+            dependencies: ["Promote", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "CLITests",

@@ -11,6 +11,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customShort("C"), help: ArgumentHelp("The local clone (bare or not).", valueName: "path"))
     var path: String = "."
 
+    @Option(help: ArgumentHelp("Work without a clone: a bare mirror of this remote in the cache folder ($XDG_CACHE_HOME/keos-promote).", valueName: "url"))
+    var url: String?
+
     @Option(help: "The remote to fetch from and push to.")
     var remote: String = "origin"
 
@@ -50,6 +53,14 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("min-soak"), help: ArgumentHelp("Require the revision to have run on staging this long (e.g. 30m, 2h, 1d).", valueName: "duration"))
     var minSoak: String?
 
+    @Option(name: .customLong("ssh-key"),
+            help: ArgumentHelp("SSH private key for ssh:// and scp-like remotes (default: KEOS_PROMOTE_SSH_KEY, the ssh-agent, ~/.ssh/id_ed25519 or id_ecdsa).", valueName: "file"))
+    var sshKey: String?
+
+    @Option(name: .customLong("known-hosts"),
+            help: ArgumentHelp("Trusted SSH host keys (default ~/.ssh/known_hosts); unknown hosts are refused.", valueName: "file"))
+    var knownHosts: String?
+
     @Flag(name: .shortAndLong, help: "Log each step on stderr.")
     var verbose = false
 
@@ -61,6 +72,10 @@ struct CommonOptions: ParsableArguments {
             throw ValidationError("--min-soak: '\(minSoak)' is not a duration (use e.g. 90s, 30m, 2h, 1d)")
         }
         try validateStagingClusters()
+        if let url {
+            if url.isEmpty { throw ValidationError("--url must not be empty") }
+            if path != "." { throw ValidationError("--url works without a clone; it cannot be combined with -C") }
+        }
         if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
         for name in [("--source", source), ("--target", target), ("--remote", remote)] where name.1.isEmpty {
             throw ValidationError("\(name.0) must not be empty")
@@ -72,6 +87,7 @@ struct CommonOptions: ParsableArguments {
     func promoteOptions() -> PromoteOptions {
         var options = PromoteOptions()
         options.repositoryPath = path
+        options.remoteURL = url
         options.remote = remote
         options.sourceBranch = source
         options.targetBranch = target
@@ -82,6 +98,8 @@ struct CommonOptions: ParsableArguments {
         options.contexts = contexts
         options.skipVerify = skipVerify
         options.minimumSoak = minSoak.flatMap(DurationText.seconds)
+        options.sshKey = sshKey
+        options.knownHosts = knownHosts
         return options
     }
 }

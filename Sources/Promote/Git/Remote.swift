@@ -9,6 +9,8 @@ final class TransferContext {
     var credentialAttempts = 0
     /// What the server said on its progress channel (`remote: …` lines: hook output, rejections).
     var serverMessages = ""
+    /// Credentials, host keys and the diagnosis of a refused connection (see `TransportCallbacks`).
+    var authentication: AuthenticationState?
 }
 
 /// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
@@ -61,6 +63,10 @@ extension Repository {
             throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(name))' in this repository (use --remote)")
         }
         try check(result, "look up remote \(name)")
+        if let url = transport.instanceURLs[name] {
+            try check(git_remote_set_instance_url(remote, url), "use the remote URL")
+            try check(git_remote_set_instance_pushurl(remote, url), "use the remote URL")
+        }
         return Owned(remote!, owner: self, free: { git_remote_free($0) })
     }
 
@@ -74,12 +80,16 @@ extension Repository {
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.prune = GIT_FETCH_NO_PRUNE
-        options.callbacks.credentials = RemoteCallbacks.credentials
+        options.callbacks.credentials = TransportCallbacks.credentials
+        options.callbacks.certificate_check = TransportCallbacks.certificateCheck
+        context.authentication = authentication(for: remote.pointer, push: false)
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
-                try check(git_remote_fetch(remote.pointer, &array, &options, "keos-promote: fetch"),
-                          "fetch from \(name)")
+                try diagnosed(context) {
+                    try check(git_remote_fetch(remote.pointer, &array, &options, "keos-promote: fetch"),
+                              "fetch from \(name)")
+                }
             }
         }
         return try advertisedReferences(remote.pointer)
@@ -108,11 +118,15 @@ extension Repository {
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
         options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
         options.callbacks.sideband_progress = RemoteCallbacks.serverMessage
-        options.callbacks.credentials = RemoteCallbacks.credentials
+        options.callbacks.credentials = TransportCallbacks.credentials
+        options.callbacks.certificate_check = TransportCallbacks.certificateCheck
+        context.authentication = authentication(for: remote.pointer, push: true)
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
-                try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+                try diagnosed(context) {
+                    try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+                }
             }
         }
         if !context.rejections.isEmpty {
