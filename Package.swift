@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "CDeferredTrust"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "Yams"]
+            dependencies: ["CGit2", "CDeferredTrust", "Yams", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "PromoteKube",
@@ -78,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PromoteTests",
-            dependencies: ["Promote", "TestSupport"]
+            dependencies: ["Promote", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "CLITests",

@@ -20,6 +20,9 @@ struct CommonOptions: ParsableArguments {
             completion: .file(extensions: ["yaml", "yml"]))
     var config: String?
 
+    @Option(help: ArgumentHelp("Work without a clone: a bare mirror of this remote in the cache folder ($XDG_CACHE_HOME/keos-promote).", valueName: "url"))
+    var url: String?
+
     @Option(help: ArgumentHelp("The remote to fetch from and push to (default: origin).", valueName: "name"))
     var remote: String?
 
@@ -60,6 +63,14 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("min-soak"), help: ArgumentHelp("Require the revision to have run on staging this long (e.g. 30m, 2h, 1d).", valueName: "duration"))
     var minSoak: String?
 
+    @Option(name: .customLong("ssh-key"),
+            help: ArgumentHelp("SSH private key for ssh:// and scp-like remotes (default: KEOS_PROMOTE_SSH_KEY, the ssh-agent, ~/.ssh/id_ed25519 or id_ecdsa).", valueName: "file"))
+    var sshKey: String?
+
+    @Option(name: .customLong("known-hosts"),
+            help: ArgumentHelp("Trusted SSH host keys (default ~/.ssh/known_hosts); unknown hosts are refused.", valueName: "file"))
+    var knownHosts: String?
+
     @Flag(name: .shortAndLong, help: "Log each step on stderr.")
     var verbose = false
 
@@ -71,6 +82,10 @@ struct CommonOptions: ParsableArguments {
             throw ValidationError("--min-soak: '\(minSoak)' is not a duration (use e.g. 90s, 30m, 2h, 1d)")
         }
         try validateStagingClusters()
+        if let url {
+            if url.isEmpty { throw ValidationError("--url must not be empty") }
+            if path != nil { throw ValidationError("--url works without a clone; it cannot be combined with -C") }
+        }
         if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
         for name in [("--source", source), ("--target", target), ("--remote", remote), ("-C", path), ("--config", config)] where name.1?.isEmpty == true {
             throw ValidationError("\(name.0) must not be empty")
@@ -87,6 +102,7 @@ struct CommonOptions: ParsableArguments {
     /// Overwrites `options` with every flag that was given.
     func apply(to options: inout PromoteOptions) {
         if let path { options.repositoryPath = path }
+        if let url { options.remoteURL = url }
         if let remote { options.remote = remote }
         if let source { options.sourceBranch = source }
         if let target { options.targetBranch = target }
@@ -97,5 +113,7 @@ struct CommonOptions: ParsableArguments {
         if !contexts.isEmpty { options.contexts = contexts }
         if skipVerify { options.skipVerify = true }
         if let seconds = minSoak.flatMap(DurationText.seconds) { options.minimumSoak = seconds }
+        if let sshKey { options.sshKey = sshKey }
+        if let knownHosts { options.knownHosts = knownHosts }
     }
 }

@@ -19,6 +19,10 @@ ensure_prerequisites() {
     if ! command -v git >/dev/null 2>&1 || [ ! -x "$(git --exec-path 2>/dev/null)/git-daemon" ]; then
         missing+=(git)
     fi
+    # The transport tests run a real sshd (and ssh-keygen, ssh-agent); the signing tests use gpg.
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+    command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
     install_debian_packages "${missing[@]}"
     local version
     version="$(git --version | sed -E 's/^git version ([0-9]+)\.([0-9]+).*/\1 \2/')"

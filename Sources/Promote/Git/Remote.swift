@@ -15,6 +15,8 @@ final class TransferContext {
     var remoteName = ""
     var lastObjects = 0
     var lastBytes = 0
+    /// Credentials, host keys and the diagnosis of a refused connection (see `TransportCallbacks`).
+    var authentication: AuthenticationState?
 }
 
 /// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
@@ -67,6 +69,10 @@ extension Repository {
             throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(name))' in this repository (use --remote)")
         }
         try check(result, "look up remote \(name)")
+        if let url = transport.instanceURLs[name] {
+            try check(git_remote_set_instance_url(remote, url), "use the remote URL")
+            try check(git_remote_set_instance_pushurl(remote, url), "use the remote URL")
+        }
         let owned = Owned(remote!, owner: self, free: { git_remote_free($0) })
         // An http:// URL may redirect to https://.
         let urls = [git_remote_url(owned.pointer), git_remote_pushurl(owned.pointer)].compactMap { $0.map { String(cString: $0).lowercased() } }
@@ -89,13 +95,17 @@ extension Repository {
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.prune = GIT_FETCH_NO_PRUNE
-        options.callbacks.credentials = RemoteCallbacks.credentials
+        options.callbacks.credentials = TransportCallbacks.credentials
+        options.callbacks.certificate_check = TransportCallbacks.certificateCheck
+        context.authentication = authentication(for: remote.pointer, push: false)
         if progress != nil { options.callbacks.transfer_progress = RemoteCallbacks.transferProgress }
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
-                try check(git_remote_fetch(remote.pointer, &array, &options, "keos-promote: fetch"),
-                          "fetch from \(name)")
+                try diagnosed(context) {
+                    try check(git_remote_fetch(remote.pointer, &array, &options, "keos-promote: fetch"),
+                              "fetch from \(name)")
+                }
             }
         }
         context.reportDone()
@@ -129,7 +139,9 @@ extension Repository {
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
         options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
         options.callbacks.sideband_progress = RemoteCallbacks.serverMessage
-        options.callbacks.credentials = RemoteCallbacks.credentials
+        options.callbacks.credentials = TransportCallbacks.credentials
+        options.callbacks.certificate_check = TransportCallbacks.certificateCheck
+        context.authentication = authentication(for: remote.pointer, push: true)
         if progress != nil {
             options.callbacks.pack_progress = RemoteCallbacks.packProgress
             options.callbacks.push_transfer_progress = RemoteCallbacks.pushTransferProgress
@@ -137,7 +149,9 @@ extension Repository {
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
             try StringArray.with(refspecs) { array in
-                try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+                try diagnosed(context) {
+                    try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+                }
             }
         }
         if !context.rejections.isEmpty {

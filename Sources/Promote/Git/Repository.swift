@@ -9,6 +9,8 @@ public final class Repository: @unchecked Sendable {
     let openedPath: String
     /// Merge bases already computed: commits never change, and planning asks about the same pair often.
     private let mergeBaseCache = MergeBaseCache()
+    /// Credentials and trusted host keys for fetches and pushes.
+    public var transport = TransportSettings()
 
     private init(pointer: OpaquePointer, openedPath: String) {
         self.pointer = pointer
@@ -42,6 +44,17 @@ public final class Repository: @unchecked Sendable {
             throw PromoteError(.badInput, "\(shown): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
         }
         return repository
+    }
+
+    /// Creates a bare repository at `path` (and its parent folders); used only for the `--url` cache mirror.
+    static func createBare(at path: String) throws -> Repository {
+        _ = Libgit2.ready
+        var options = git_repository_init_options()
+        try check(git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)), "prepare init")
+        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+        var raw: OpaquePointer?
+        try check(git_repository_init_ext(&raw, path, &options), "create the mirror \(path)")
+        return Repository(pointer: raw!, openedPath: path)
     }
 
     /// Whether the repository has no working tree.

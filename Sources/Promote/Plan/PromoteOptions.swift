@@ -4,6 +4,8 @@ import Foundation
 public struct PromoteOptions: Sendable, Equatable {
     /// The local clone (`-C`); opened as is, never created.
     public var repositoryPath = "."
+    /// `--url`: work in a cache mirror of this remote instead of a local clone.
+    public var remoteURL: String?
     public var remote = "origin"
     public var sourceBranch = "main"
     public var targetBranch = "production"
@@ -39,6 +41,10 @@ public struct PromoteOptions: Sendable, Equatable {
     public var signing: SigningSettings?
     /// Pull-request provider (config `proposal`); read and checked, not used yet.
     public var proposal: ProposalSettings?
+    /// `--ssh-key`: the SSH private key to use (else `KEOS_PROMOTE_SSH_KEY`, the agent, `~/.ssh/id_ed25519`/`id_ecdsa`).
+    public var sshKey: String?
+    /// `--known-hosts`: the trusted SSH host keys (default `~/.ssh/known_hosts`).
+    public var knownHosts: String?
 
     public init() {}
 

@@ -8,12 +8,27 @@ public final class PromotionService {
     let options: PromoteOptions
     let context: ServiceContext
     let repository: Repository
+    /// The `--url` mirror, holding its cache lock while the service lives.
+    let mirror: MirrorCache?
 
-    /// Opens the clone; throws `PromoteError.badInput` when it is missing, not a repository, or shallow.
+    /// Opens the clone (or, with `--url`, the cache mirror of the remote, created on first use); throws
+    /// `PromoteError.badInput` when the clone is missing, not a repository, or shallow.
     public init(options: PromoteOptions, context: ServiceContext) throws {
         self.options = options
         self.context = context
-        self.repository = try Repository.open(at: options.repositoryPath)
+        if let url = options.remoteURL {
+            let mirror = try MirrorCache(url: url, remote: options.remote, environment: context.environment,
+                                         log: { context.log($0) })
+            self.mirror = mirror
+            self.repository = mirror.repository
+        } else {
+            self.mirror = nil
+            self.repository = try Repository.open(at: options.repositoryPath)
+        }
+        var transport = TransportSettings(sshKey: options.sshKey, knownHosts: options.knownHosts,
+                                          environment: context.environment)
+        transport.instanceURLs = repository.transport.instanceURLs
+        repository.transport = transport
     }
 
     // MARK: Commands

@@ -1,0 +1,86 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A server process started by a test, logging to a file, stopped (SIGTERM, then SIGKILL) and reaped once.
+final class ServerProcess: @unchecked Sendable {
+    let process: Process
+    let logFile: URL
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// Starts `executable` with `arguments`; stdout and stderr go to `logFile`.
+    init(_ executable: String, _ arguments: [String], environment: [String: String], logFile: URL) throws {
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = handle
+        process.standardError = handle
+        try Shell.startWithDefaultSignals(process)
+        try? handle.close()
+        self.process = process
+        self.logFile = logFile
+    }
+
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// Waits until `ready()` holds while the process runs; false when it died or the time ran out.
+    func wait(timeout: TimeInterval = 10, until ready: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard process.isRunning else { return false }
+            if ready() { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        if stopped { return }
+        stopped = true
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(3)
+            while process.isRunning && Date() < deadline { usleep(5_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// Throw-away SSH keys made with `ssh-keygen`.
+public enum SSHKeys {
+    /// Makes a key pair without passphrase at `path` (and `path.pub`); `type` is `ed25519`, `ecdsa` or `rsa`.
+    @discardableResult
+    public static func make(at path: URL, type: String = "ed25519", comment: String = "keos-promote-test") throws -> String {
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var arguments = ["-q", "-t", type, "-N", "", "-C", comment, "-f", path.path]
+        if type == "rsa" { arguments += ["-b", "3072"] }
+        let result = try Shell.run("ssh-keygen", arguments)
+        guard result.succeeded else { throw TestSupportError("ssh-keygen failed: \(result.stderr)") }
+        return try String(contentsOf: path.appendingPathExtension("pub"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `SHA256:…` of the public key file, as `ssh-keygen -l` prints it.
+    public static func fingerprint(ofPublicKey path: URL) throws -> String {
+        let result = try Shell.run("ssh-keygen", ["-l", "-E", "sha256", "-f", path.path])
+        guard result.succeeded, let field = result.stdout.split(separator: " ").dropFirst().first else {
+            throw TestSupportError("ssh-keygen -l failed: \(result.stderr)")
+        }
+        return String(field)
+    }
+}
