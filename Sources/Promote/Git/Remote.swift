@@ -38,14 +38,6 @@ enum RemoteCallbacks {
         context.serverMessages += String(decoding: bytes, as: UTF8.self)
         return 0
     }
-
-    /// No credentials are configured in this build: refuse after the first request instead of looping.
-    static let credentials: git_credential_acquire_cb = { _, _, _, _, payload in
-        guard let payload else { return GIT_PASSTHROUGH.rawValue }
-        let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
-        context.credentialAttempts += 1
-        return GIT_PASSTHROUGH.rawValue
-    }
 }
 
 extension Repository {
