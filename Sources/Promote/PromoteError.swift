@@ -25,8 +25,5 @@ public struct PromoteError: Error, Equatable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
-    /// Whether a scheduled job may simply try again later.
-    public var isRetryable: Bool { kind == .notVerified || kind == .targetMoved || kind == .runtime }
-
     public var description: String { message }
 }

@@ -21,10 +21,8 @@ public final class GitDaemon: @unchecked Sendable {
     /// The daemon's log (`--verbose`), useful when a test fails.
     public let logFile: URL
 
-    private let process: Process
+    private let server: ServerProcess
     private let logDirectory: TemporaryDirectory
-    private let lock = NSLock()
-    private var stopped = false
 
     /// Starts a daemon serving `basePath` and waits until it accepts connections. Retries with
     /// another port when the chosen one was taken meanwhile.
@@ -40,34 +38,21 @@ public final class GitDaemon: @unchecked Sendable {
         for attempt in 1...5 {
             let port = try Self.freePort()
             let log = logDirectory.url("git-daemon-\(attempt).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
             // The daemon itself, not the `git` wrapper, so that signals reach it.
-            process.executableURL = daemonExecutable
-            process.arguments = [
+            let server = try ServerProcess(daemonExecutable.path, [
                 "--reuseaddr", "--export-all", "--enable=receive-pack", "--informative-errors", "--verbose",
                 "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath.path)",
-            ]
-            process.currentDirectoryURL = basePath
-            process.environment = environment.variables
-            let logHandle = try FileHandle(forWritingTo: log)
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = logHandle
-            process.standardError = logHandle
-            try Shell.startWithDefaultSignals(process)
-            try? logHandle.close()
-
-            if Self.waitUntilReady(process: process, log: log, port: port, timeout: timeout) {
+            ], environment: environment.variables, logFile: log, directory: basePath)
+            // "Ready to rumble" is logged once the listening sockets are bound, so a port taken by
+            // someone else in the meantime is not mistaken for ours.
+            if server.wait(timeout: timeout, until: { server.log.contains("Ready to rumble") && Self.accepts(port: port) }) {
                 self.port = port
-                self.process = process
+                self.server = server
                 self.logFile = log
                 return
             }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-            lastError = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            server.stop()
+            lastError = server.log
         }
         throw TestSupportError("git daemon did not start on 127.0.0.1:\n\(lastError)")
     }
@@ -78,25 +63,13 @@ public final class GitDaemon: @unchecked Sendable {
     }
 
     /// True until the daemon was stopped or died.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { server.process.isRunning }
 
     /// The daemon's log so far.
     public var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// Stops the daemon and waits for it; safe to call more than once.
-    public func stop() {
-        lock.lock()
-        defer { lock.unlock() }
-        if stopped { return }
-        stopped = true
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(3)
-            while process.isRunning && Date() < deadline { usleep(5_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
-    }
+    public func stop() { server.stop() }
 
     deinit { stop() }
 
@@ -146,19 +119,6 @@ public final class GitDaemon: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         return connected == 0
-    }
-
-    private static func waitUntilReady(process: Process, log: URL, port: UInt16, timeout: TimeInterval) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            guard process.isRunning else { return false }
-            // "Ready to rumble" is logged once the listening sockets are bound, so a port taken by
-            // someone else in the meantime is not mistaken for ours.
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if text.contains("Ready to rumble") && accepts(port: port) { return process.isRunning }
-            usleep(10_000)
-        }
-        return false
     }
 
     private static func loopback(port: UInt16) -> sockaddr_in {

@@ -15,14 +15,16 @@ final class ServerProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
 
-    /// Starts `executable` with `arguments`; stdout and stderr go to `logFile`.
-    init(_ executable: String, _ arguments: [String], environment: [String: String], logFile: URL) throws {
+    /// Starts `executable` with `arguments` (in `directory` when given); stdout and stderr go to `logFile`.
+    init(_ executable: String, _ arguments: [String], environment: [String: String], logFile: URL,
+         directory: URL? = nil) throws {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
+        if let directory { process.currentDirectoryURL = directory }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = handle
         process.standardError = handle

@@ -13,8 +13,6 @@ public struct GitError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(operation): \(message)" }
 
-    /// The object, reference or path does not exist.
-    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
     /// A reference update lost a compare-and-swap, or a push was not a fast-forward.
     public var isConcurrentModification: Bool {
         code == GIT_EMODIFIED.rawValue || code == GIT_ENONFASTFORWARD.rawValue || code == GIT_ELOCKED.rawValue

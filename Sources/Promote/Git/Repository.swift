@@ -195,15 +195,6 @@ public final class Repository: @unchecked Sendable {
         return bases.first == ancestor
     }
 
-    /// Whether the object exists in the object database.
-    public func containsObject(_ id: ObjectID) -> Bool {
-        var odb: OpaquePointer?
-        guard git_repository_odb(&odb, pointer) == 0 else { return false }
-        defer { git_odb_free(odb) }
-        var oid = id.oid
-        return git_odb_exists(odb, &oid) == 1
-    }
-
     // MARK: Commits and trees
 
     func lookupCommit(_ id: ObjectID) throws -> Owned {
@@ -278,12 +269,6 @@ public final class Repository: @unchecked Sendable {
         let name = author.name.map { GitPath.decode($0) } ?? ""
         let parents = (0..<git_commit_parentcount(owned.pointer)).map { ObjectID(git_commit_parent_id(owned.pointer, $0).pointee) }
         return CommitInfo(id: id, summary: summary, author: name, time: Int64(author.when.time), parents: parents)
-    }
-
-    /// The full message of a commit.
-    public func commitMessage(_ id: ObjectID) throws -> String {
-        let owned = try lookupCommit(id)
-        return git_commit_message(owned.pointer).map { GitPath.decode($0) } ?? ""
     }
 
     /// Commits reachable from `tip` but not from `excluded`, newest first, at most `limit`.

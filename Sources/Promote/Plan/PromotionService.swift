@@ -110,10 +110,12 @@ public final class PromotionService {
         run(.status) { report in
             let state = try prepare(report: &report, verificationRequired: false)
             let waiting = try repository.commits(from: state.sourceTip, excluding: state.plan.targetTip, limit: 200)
+            // One history walk tells which of them the revision contains (not one ancestry question each).
+            let promoted = Set(try repository.commits(from: state.revision, excluding: state.plan.targetTip))
             report.waitingCommits = try waiting.map { id in
                 let info = try repository.commitInfo(id)
                 return PromotionReport.WaitingCommit(id: id, summary: info.summary, author: info.author, time: info.time,
-                                                     included: try repository.isAncestor(id, of: state.revision))
+                                                     included: promoted.contains(id))
             }
             try addDashboard(to: &report, state: state)
         }
