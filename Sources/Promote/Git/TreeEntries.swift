@@ -1,7 +1,8 @@
 import CGit2
 import Foundation
 
-/// One entry of a loaded tree, borrowed from it: valid while the tree's `Owned` is alive.
+/// One entry of a loaded tree, borrowed from it: valid only while the tree's `Owned` is alive — hold it with
+/// `withExtendedLifetime` while the entries are used.
 struct TreeEntryRef {
     let name: UnsafePointer<CChar>
     let nameLength: Int
@@ -123,8 +124,13 @@ extension Repository {
             files.append(PathEntry(path: path, mode: entry.rawMode, id: entry.id.pointee))
             return
         }
-        for child in try load(entry.id).treeEntries() {
-            try listFiles(child, prefix: path + [0x2F], into: &files, load)
+        // The entries borrow from the tree: it must outlive them (a tree above the object cache's size
+        // limit is freed as soon as nothing holds it).
+        let tree = try load(entry.id)
+        try withExtendedLifetime(tree) {
+            for child in try tree.treeEntries() {
+                try listFiles(child, prefix: path + [0x2F], into: &files, load)
+            }
         }
     }
 

@@ -188,4 +188,21 @@ import TestSupport
             #expect(try repository.diffTrees(old: nil, new: newTree) == repository.diffTrees(old: nil, new: newTree, readingWholeTrees: true))
         }
     }
+
+    /// A folder whose tree is larger than libgit2 caches is freed as soon as nothing holds it: its files must
+    /// still be listed from a live tree (this once read freed memory and failed with a garbage object id).
+    @Test func aFolderLargerThanTheObjectCacheIsListedWhole() throws {
+        var added: [String: FixtureFile] = [:]
+        for index in 0..<400 {
+            added["components/large/controllers/base/a-file-name-long-enough-to-grow-the-tree-\(index).yaml"] = .init(stringLiteral: "index: \(index)\n")
+        }
+        let (fixture, production, main) = try Self.make(Shape(name: "a large new folder", base: Self.common,
+                                                               production: ["README.md": "hello again\n"], main: added))
+        let repository = try Repository.open(at: fixture.origin.path)
+        let oldTree = try repository.treeID(ofCommit: ObjectID(hex: production)!)
+        let newTree = try repository.treeID(ofCommit: ObjectID(hex: main)!)
+        let changes = try repository.diffTrees(old: oldTree, new: newTree)
+        #expect(changes.filter { $0.path.hasPrefix("components/large/") }.count == 400)
+        #expect(changes == (try repository.diffTrees(old: oldTree, new: newTree, readingWholeTrees: true)))
+    }
 }
