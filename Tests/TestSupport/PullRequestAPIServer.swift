@@ -44,28 +44,11 @@ public final class PullRequestAPIServer: @unchecked Sendable {
         self.repository = repository
         self.token = token
         directory = try TemporaryDirectory(prefix: "keos-pr-api")
-        let script = directory.url("pr-api.py")
-        try Data(Self.script.utf8).write(to: script)
-        let portFile = directory.url("port")
         var variables = environment.variables
         variables["KEOS_API_TOKEN"] = token
-        let python = try Shell.resolve("python3", path: variables["PATH"])
-        let server = try ServerProcess(python.path, ["-u", script.path, provider.rawValue, repository, gitRepository.path,
-                                                     directory.url.path], environment: variables,
-                                       logFile: directory.url("server.log"))
-        var port: UInt16 = 0
-        let ready = server.wait {
-            guard let text = try? String(contentsOf: portFile, encoding: .utf8), let value = UInt16(text) else { return false }
-            port = value
-            return GitDaemon.accepts(port: value)
-        }
-        guard ready else {
-            let log = server.log
-            server.stop()
-            throw TestSupportError("the fake \(provider.rawValue) API did not start:\n\(log)")
-        }
-        self.port = port
-        self.server = server
+        (server, port) = try PythonServer.start(Self.script, named: "fake-\(provider.rawValue)-api",
+                                                arguments: [provider.rawValue, repository, gitRepository.path, directory.url.path],
+                                                environment: variables, in: directory)
     }
 
     /// The API root to pass as `--api-url`: `http://127.0.0.1:<port>` (GitHub) or `…/api/v4` (GitLab).
@@ -120,7 +103,7 @@ public final class PullRequestAPIServer: @unchecked Sendable {
     from urllib.parse import parse_qsl, unquote
     from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
-    provider, repository, git_repo, folder = sys.argv[1:5]
+    provider, repository, git_repo, folder, port_file = sys.argv[1:6]
     token = os.environ["KEOS_API_TOKEN"]
     lock = threading.Lock()
     pulls, comments = [], []
@@ -372,9 +355,9 @@ public final class PullRequestAPIServer: @unchecked Sendable {
             return self.reply(404, {"error": "404 Not Found"})
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(os.path.join(folder, "port.tmp"), "w") as f:
+    with open(port_file + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
-    os.rename(os.path.join(folder, "port.tmp"), os.path.join(folder, "port"))
+    os.rename(port_file + ".tmp", port_file)
     server.serve_forever()
     """#
 }
