@@ -292,6 +292,25 @@ final class ProposalWorld: @unchecked Sendable {
         #expect(try env.api.requests().isEmpty)
     }
 
+    @Test("The config file's proposal section is used; flags win over it")
+    func configFileProposal() throws {
+        let env = try ProposalWorld(.gitlab)
+        let config = env.world.root.appendingPathComponent("keos.yaml")
+        try Data("""
+        proposal:
+          provider: gitlab
+          apiURL: \(env.api.apiURL)
+          repository: acme/some-other-project
+
+        """.utf8).write(to: config)
+        let result = try env.world.keos(["--propose", "--skip-verify", "--config", config.path,
+                                         "--repository", ProposalWorld.repository],
+                                        environment: ["GITLAB_TOKEN": env.token])
+        #expect(result.status == 0, "\(result)\n\(env.api.log)")
+        #expect(try env.api.pullRequests().count == 1)
+        #expect(try env.api.requests().allSatisfy { $0.path.hasPrefix("/api/v4/projects/acme%2Fkeos-system-services/") })
+    }
+
     @Test("Bad proposal flags: one line, exit 2, nothing pushed", arguments: [
         (["--api-url", "ftp://example.com"], "--api-url"),
         (["--api-url", "https://user:secret@example.com"], "credentials"),
