@@ -82,6 +82,7 @@ final class ProposalWorld: @unchecked Sendable {
             #expect(request.headers["user-agent"]?.hasPrefix("keos-promote") == true)
         }
 
+        try ReportSchema.expectValid(result)
         let report = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
         #expect(report?["action"] as? String == "propose")
         let resultObject = report?["result"] as? [String: Any]
@@ -286,6 +287,7 @@ final class ProposalWorld: @unchecked Sendable {
         let env = try ProposalWorld(.gitlab)
         let result = try env.propose("--skip-verify", "--output", "json", token: .some(nil))
         #expect(result.status == 0, "\(result)")
+        try ReportSchema.expectValid(result)
         let report = try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any]
         let url = (report?["result"] as? [String: Any])?["compareURL"] as? String
         #expect(url == "https://127.0.0.1/acme/keos-system-services/-/merge_requests/new?merge_request%5Bsource_branch%5D=promote/\(env.world.mainTip.prefix(12))&merge_request%5Btarget_branch%5D=production")
