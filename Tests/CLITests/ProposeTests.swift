@@ -180,6 +180,18 @@ final class ProposalWorld: @unchecked Sendable {
         env.expectNoToken(failed)
     }
 
+    @Test("GitHub: a pull request opened although the answer was lost is found and updated, not opened twice")
+    func gitHubLostAnswer() throws {
+        let env = try ProposalWorld(.github)
+        try env.api.failNext("POST", pathSuffix: "/pulls", status: 502, body: ["message": "Bad Gateway"], times: 4,
+                             afterHandling: true)
+        let result = try env.propose("--staging-status", env.world.stagingStatus.path)
+        #expect(result.status == 0, "\(result)\n\(env.api.log)")
+        #expect(try env.api.pullRequests().count == 1)
+        #expect(try env.api.requests().contains { $0.method == "PATCH" && $0.path.hasSuffix("/pulls/1") })
+        #expect(result.stdout.contains("pull/1"), "\(result)")
+    }
+
     @Test("A conflicting proposal still opens the pull request, lists the paths and exits 4")
     func conflictStillProposes() throws {
         let env = try ProposalWorld(.github, conflict: true)

@@ -79,10 +79,13 @@ public final class PullRequestAPIServer: @unchecked Sendable {
     }
 
     /// Answers the next `times` requests whose method is `method` and whose path ends with `pathSuffix` with
-    /// `status` and `body` (JSON), instead of handling them.
-    public func failNext(_ method: String, pathSuffix: String, status: Int, body: [String: Any], times: Int = 1) throws {
+    /// `status` and `body` (JSON), instead of handling them — or, with `afterHandling`, after handling them (the
+    /// change is made, the answer is lost, as when a proxy fails on the way back).
+    public func failNext(_ method: String, pathSuffix: String, status: Int, body: [String: Any], times: Int = 1,
+                         afterHandling: Bool = false) throws {
         var rules = (try? JSONSerialization.jsonObject(with: Data(contentsOf: directory.url("script.json")))) as? [[String: Any]] ?? []
-        rules.append(["method": method, "suffix": pathSuffix, "status": status, "body": body, "times": times])
+        rules.append(["method": method, "suffix": pathSuffix, "status": status, "body": body, "times": times,
+                      "after": afterHandling])
         try JSONSerialization.data(withJSONObject: rules).write(to: directory.url("script.json"), options: .atomic)
     }
 
@@ -134,7 +137,7 @@ public final class PullRequestAPIServer: @unchecked Sendable {
                 with open(name + ".tmp", "w") as f:
                     json.dump(rules, f)
                 os.rename(name + ".tmp", name)
-                return rule["status"], rule["body"]
+                return rule["status"], rule["body"], rule.get("after", False)
         return None
 
     def branch_exists(branch):
@@ -152,6 +155,9 @@ public final class PullRequestAPIServer: @unchecked Sendable {
             sys.stderr.write("%s\n" % (fmt % args))
 
         def reply(self, status, body, headers=()):
+            if getattr(self, "override", None):
+                (status, body), headers = self.override, ()
+                self.override = None
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -173,8 +179,11 @@ public final class PullRequestAPIServer: @unchecked Sendable {
             with lock:
                 record({"method": self.command, "path": path, "query": query,
                         "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                self.override = None
                 rule = scripted(self.command, path)
-                if rule:
+                if rule and rule[2]:
+                    self.override = (rule[0], rule[1])
+                elif rule:
                     return self.reply(rule[0], rule[1])
                 if raw and body is None:
                     return self.reply(400, {"message": "Problems parsing JSON", "documentation_url": DOCS}

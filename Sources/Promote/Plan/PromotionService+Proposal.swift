@@ -71,7 +71,16 @@ extension PromotionService {
             context.log("updated pull request #\(updated.number): \(updated.url)")
             return (updated, others)
         }
-        let created = try host.create(draft)
+        let created: PullRequest
+        do {
+            created = try host.create(draft)
+        } catch {
+            // The provider may have opened it although the answer was lost (a retried 5xx): then update that one.
+            guard let opened = try? host.openPullRequests(into: draft.targetBranch).first(where: { $0.sourceBranch == draft.sourceBranch }) else {
+                throw error
+            }
+            created = try host.update(opened, with: draft)
+        }
         context.log("opened pull request #\(created.number): \(created.url)")
         return (created, others)
     }

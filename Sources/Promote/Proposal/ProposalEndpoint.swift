@@ -47,7 +47,7 @@ public struct ProposalEndpoint: Sendable, Equatable {
         }
         let apiURL = settings.apiURL ?? defaultAPI(provider, host: host)
         return ProposalEndpoint(provider: provider, apiURL: trimmingSlashes(apiURL), repository: repository,
-                                webURL: webRoot(address) + "/" + repository)
+                                webURL: webRoot(address, provider: provider) + "/" + repository)
     }
 
     /// `GitHub` or `GitLab`, for messages.
@@ -105,9 +105,10 @@ public struct ProposalEndpoint: Sendable, Equatable {
         }
     }
 
-    /// `https://host` (an `http(s)` remote keeps its scheme and port; SSH and git remotes have a web page on https).
-    private static func webRoot(_ address: RemoteAddress?) -> String {
-        guard let address else { return "https://github.com" }
+    /// `https://host` (an `http(s)` remote keeps its scheme and port; SSH and git remotes have a web page on https);
+    /// the provider's public site when the remote names no host.
+    private static func webRoot(_ address: RemoteAddress?, provider: ProposalSettings.Provider) -> String {
+        guard let address else { return provider == .github ? "https://github.com" : "https://gitlab.com" }
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
         if address.isHTTP, let scheme = address.scheme {
             return "\(scheme)://\(host)" + (address.port.map { ":\($0)" } ?? "")
