@@ -141,6 +141,56 @@ final class ProposalWorld: @unchecked Sendable {
         #expect(commentIndex != nil && closeIndex != nil && commentIndex! < closeIndex!, "comment, then close")
     }
 
+    @Test("Older promotions on a later page are closed; other branches, forks and newer revisions stay open",
+          arguments: [PullRequestAPIServer.Provider.github, .gitlab])
+    func onlyOlderPromotionsAreClosed(provider: PullRequestAPIServer.Provider) throws {
+        let env = try ProposalWorld(provider)
+        let older = env.world.mainTip
+        try env.world.git("push", "--quiet", "origin", "\(older):refs/heads/promote/\(older.prefix(12))")
+        let newest = try env.advanceMain()
+        let middle = try env.world.commitOnOrigin(["components/storage/controllers/base/x.yaml": "x: 1\n"], on: "main",
+                                                  message: "storage: x")
+        let features = (1...120).map { "feature/\($0)" }
+        try env.api.seed(features + ["promote/\(older.prefix(12))", "promote/\(middle.prefix(12))"],
+                         forks: ["promote/\(older.prefix(12))"], into: "production")
+
+        // Propose the revision before `middle`: the older one is closed, `middle` (newer) stays open.
+        let result = try env.propose("--skip-verify", "--revision", newest)
+        #expect(result.status == 0, "\(result)\n\(env.api.log)")
+        let pulls = try env.api.pullRequests()
+        func state(_ branch: String, fork: Bool = false) -> String? {
+            pulls.first { pull in
+                let head = (pull["head"] as? [String: Any])
+                let ref = head?["ref"] as? String ?? pull["source_branch"] as? String
+                let fromFork = ((head?["repo"] as? [String: Any])?["full_name"] as? String).map { $0 != ProposalWorld.repository }
+                    ?? ((pull["source_project_id"] as? Int) != (pull["target_project_id"] as? Int))
+                return ref == branch && fromFork == fork
+            }?["state"] as? String
+        }
+        let open = provider == .github ? "open" : "opened"
+        #expect(state("promote/\(older.prefix(12))") == "closed", "the older promotion, on the second page, is closed")
+        #expect(state("promote/\(middle.prefix(12))") == open, "a newer revision stays open")
+        #expect(state("promote/\(older.prefix(12))", fork: true) == open, "a fork's branch is not ours")
+        #expect(state("feature/7") == open && state("feature/120") == open)
+        #expect(state("promote/\(newest.prefix(12))") == open)
+        #expect(try env.api.comments().count == 1)
+        let lists = try env.api.requests().filter { $0.method == "GET" }
+        #expect(lists.count == 2, "two pages: \(lists.map(\.query))")
+    }
+
+    @Test("GitLab: a refused token and a refused merge request are clear errors")
+    func gitLabErrors() throws {
+        let env = try ProposalWorld(.gitlab)
+        let refused = try env.propose("--staging-status", env.world.stagingStatus.path, token: .some("glpat-NotTheRightOne99"))
+        expectOneLineError(refused, code: 1, mentions: ["GitLab", "GITLAB_TOKEN", "401 Unauthorized"], reportOnStdout: true)
+        #expect(!refused.stderr.contains("glpat-NotTheRightOne99") && !refused.stdout.contains("glpat-NotTheRightOne99"))
+
+        try env.api.failNext("POST", pathSuffix: "/merge_requests", status: 403, body: ["message": "403 Forbidden"])
+        let forbidden = try env.propose("--staging-status", env.world.stagingStatus.path)
+        expectOneLineError(forbidden, code: 1, mentions: ["403 Forbidden", "GITLAB_TOKEN", "write access"], reportOnStdout: true)
+        env.expectNoToken(forbidden)
+    }
+
     @Test("GitHub: a refused token (401) is a clear error without the token")
     func gitHubUnauthorized() throws {
         let env = try ProposalWorld(.github)

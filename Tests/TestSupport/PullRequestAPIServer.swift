@@ -89,6 +89,16 @@ public final class PullRequestAPIServer: @unchecked Sendable {
         try JSONSerialization.data(withJSONObject: rules).write(to: directory.url("script.json"), options: .atomic)
     }
 
+    /// Opens pull requests from `branches` into `target` directly (no checks, not recorded), as other people
+    /// did; `forks` come from a fork of the repository.
+    public func seed(_ branches: [String], forks: [String] = [], into target: String) throws {
+        let pulls = branches.map { ["branch": $0] as [String: Any] } + forks.map { ["branch": $0, "fork": true] as [String: Any] }
+        let body = try JSONSerialization.data(withJSONObject: ["target": target, "pulls": pulls])
+        let post = "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.stdin.buffer.read(), method='POST'))"
+        let result = try Shell.run("python3", ["-c", post, "http://127.0.0.1:\(port)/__seed"], stdin: body)
+        guard result.succeeded else { throw TestSupportError("seeding the fake API failed: \(result)") }
+    }
+
     /// The server's log (one line a request).
     public var log: String { server.log }
 
@@ -177,6 +187,14 @@ public final class PullRequestAPIServer: @unchecked Sendable {
             except ValueError:
                 body = None
             with lock:
+                if path == "/__seed":
+                    # Test control, outside the API: open pull requests without checks, unrecorded.
+                    for item in body["pulls"]:
+                        if provider == "github":
+                            self.new_pull(item["branch"], body["target"], "seeded " + item["branch"], "", item.get("fork", False))
+                        else:
+                            self.new_mr(item["branch"], body["target"], "seeded " + item["branch"], "", item.get("fork", False))
+                    return self.reply(201, {})
                 record({"method": self.command, "path": path, "query": query,
                         "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
                 self.override = None
@@ -198,6 +216,23 @@ public final class PullRequestAPIServer: @unchecked Sendable {
             return "http://127.0.0.1:%d" % self.server.server_address[1]
 
         # ---- GitHub REST ----
+        def new_pull(self, head_ref, base, title, text, fork=False):
+            counter["number"] += 1
+            n = counter["number"]
+            owner = repository.split("/")[0]
+            repo = {"full_name": repository, "name": repository.split("/")[1], "owner": {"login": owner}}
+            head_repo = {"full_name": "someone/fork", "name": "fork", "owner": {"login": "someone"}} if fork else repo
+            pull = {"url": "%s/repos/%s/pulls/%d" % (self.base_url(), repository, n), "id": 1000 + n,
+                    "number": n, "state": "open", "title": title, "body": text,
+                    "html_url": "https://github.example.com/%s/pull/%d" % (repository, n),
+                    "head": {"label": "%s:%s" % (head_repo["owner"]["login"], head_ref), "ref": head_ref,
+                             "sha": branch_sha(head_ref), "repo": head_repo},
+                    "base": {"label": "%s:%s" % (owner, base), "ref": base, "sha": branch_sha(base), "repo": repo},
+                    "user": {"login": "keos-bot"}, "draft": False, "merged": False}
+            pulls.append(pull)
+            save_state()
+            return pull
+
         def github(self, path, query, body):
             auth = self.headers.get("Authorization", "")
             if not auth:
@@ -244,17 +279,7 @@ public final class PullRequestAPIServer: @unchecked Sendable {
                                    "message": "body is too long (maximum is 65536 characters)"})
                 if errors:
                     return self.reply(422, {"message": "Validation Failed", "errors": errors, "documentation_url": DOCS})
-                counter["number"] += 1
-                n = counter["number"]
-                repo = {"full_name": repository, "name": repository.split("/")[1], "owner": {"login": owner}}
-                pull = {"url": "%s/repos/%s/pulls/%d" % (self.base_url(), repository, n), "id": 1000 + n,
-                        "number": n, "state": "open", "title": body["title"], "body": body.get("body"),
-                        "html_url": "https://github.example.com/%s/pull/%d" % (repository, n),
-                        "head": {"label": "%s:%s" % (owner, head_ref), "ref": head_ref, "sha": branch_sha(head_ref), "repo": repo},
-                        "base": {"label": "%s:%s" % (owner, base), "ref": base, "sha": branch_sha(base), "repo": repo},
-                        "user": {"login": "keos-bot"}, "draft": False, "merged": False}
-                pulls.append(pull)
-                save_state()
+                pull = self.new_pull(head_ref, base, body["title"], body.get("body"))
                 return self.reply(201, pull, [("Location", pull["url"])])
             if len(rest) == 2 and rest[0] == "pulls" and self.command in ("GET", "PATCH"):
                 pull = next((p for p in pulls if str(p["number"]) == rest[1]), None)
@@ -287,6 +312,20 @@ public final class PullRequestAPIServer: @unchecked Sendable {
             return self.reply(404, {"message": "Not Found", "documentation_url": DOCS})
 
         # ---- GitLab v4 ----
+        def new_mr(self, source, target, title, text, fork=False):
+            counter["number"] += 1
+            n = counter["number"]
+            mr = {"id": 9000 + n, "iid": n, "project_id": PROJECT_ID, "title": title,
+                  "description": text, "state": "opened",
+                  "web_url": "https://gitlab.example.com/%s/-/merge_requests/%d" % (repository, n),
+                  "source_branch": source, "target_branch": target,
+                  "source_project_id": PROJECT_ID + 1 if fork else PROJECT_ID,
+                  "target_project_id": PROJECT_ID, "sha": branch_sha(source), "merge_status": "checking",
+                  "author": {"username": "keos-bot"}}
+            pulls.append(mr)
+            save_state()
+            return mr
+
         def gitlab(self, path, query, body):
             if self.headers.get("PRIVATE-TOKEN", "") != token:
                 return self.reply(401, {"message": "401 Unauthorized"})
@@ -321,17 +360,7 @@ public final class PullRequestAPIServer: @unchecked Sendable {
                     return self.reply(409, {"message": ["Another open merge request already exists for this source branch: !%d" % clash["iid"]]})
                 if len(body.get("description") or "") > 1000000:
                     return self.reply(400, {"message": {"description": ["is too long (maximum is 1000000 characters)"]}})
-                counter["number"] += 1
-                n = counter["number"]
-                mr = {"id": 9000 + n, "iid": n, "project_id": PROJECT_ID, "title": body["title"],
-                      "description": body.get("description"), "state": "opened",
-                      "web_url": "https://gitlab.example.com/%s/-/merge_requests/%d" % (repository, n),
-                      "source_branch": source, "target_branch": target, "source_project_id": PROJECT_ID,
-                      "target_project_id": PROJECT_ID, "sha": branch_sha(source), "merge_status": "checking",
-                      "author": {"username": "keos-bot"}}
-                pulls.append(mr)
-                save_state()
-                return self.reply(201, mr)
+                return self.reply(201, self.new_mr(source, target, body["title"], body.get("description")))
             if len(rest) >= 1:
                 mr = next((m for m in pulls if str(m["iid"]) == rest[0]), None)
                 if mr is None:
