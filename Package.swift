@@ -41,10 +41,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PromoteHosting",
+            dependencies: [
+                "Promote",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "PromoteCLI",
             dependencies: [
                 "Promote",
                 "PromoteKube",
+                "PromoteHosting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,12 +2,15 @@ import ArgumentParser
 import Foundation
 import Logging
 import Promote
+import PromoteHosting
 
 /// Runs one service command and turns its outcome into output and an exit code.
 struct CommandRunner {
     let common: CommonOptions
     let assumeYes: Bool
     var diffExitCode = false
+    /// `--body-file` of `--propose`: the body goes there, so stdout keeps the report.
+    var bodyFile: String?
     let console = Console.current()
 
     /// Remembers whether the plan was already shown at the confirmation prompt.
@@ -52,6 +55,7 @@ struct CommandRunner {
             transferProgress: transfer?.handler
         )
         context.waitProgress = { line in progress.show(line) }
+        context.pullRequestHost = PullRequestHosts.make
 
         let outcome: CommandOutcome
         do {
@@ -114,7 +118,10 @@ struct CommandRunner {
     /// Prints the report on stdout (not the text report with `--quiet`) and appends the Markdown plan to
     /// `$GITHUB_STEP_SUMMARY` when set.
     private func emit(_ report: PromotionReport, shownBefore: Bool) {
-        if !(common.quiet && common.output == .text) {
+        if let url = report.result.compareURL, report.result.pullRequest == nil, common.output == .text, bodyFile == nil {
+            // A proposal without a token: the body and where to open the pull request are the data asked for.
+            console.out(ProposalBody.full(report) + "\nOpen the pull request: \(url)\n")
+        } else if !(common.quiet && common.output == .text) {
             if shownBefore && common.output == .text {
                 console.out(ReportRendering.resultLine(report))
             } else {

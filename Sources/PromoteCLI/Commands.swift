@@ -64,19 +64,23 @@ struct PromoteCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push (default: 3).", valueName: "n"))
     var retries: Int?
 
+    @OptionGroup(title: "Proposing") var proposal: ProposalOptions
+
     func validate() throws {
         if let retries, !(0...100).contains(retries) {
             throw ValidationError("--retries must be between 0 and 100, got \(retries)")
         }
+        try proposal.validate()
     }
 
     func run() throws {
-        try CommandRunner(common: common, assumeYes: yes).run(.promote, configure: { options in
+        try CommandRunner(common: common, assumeYes: yes, bodyFile: proposal.bodyFile).run(.promote, configure: { options in
             options.revision = revision
             options.dryRun = dryRun
             if let fastForward { options.fastForward = fastForward.policy }
             if let retries { options.retries = retries }
-        }) { $0.promote() }
+            proposal.apply(to: &options)
+        }) { service in proposal.propose ? service.propose() : service.promote() }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Promote
 @testable import PromoteKube
 
 /// Backoff and `Retry-After` decisions, without a server.

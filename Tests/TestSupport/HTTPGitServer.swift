@@ -12,27 +12,10 @@ public final class HTTPGitServer: @unchecked Sendable {
     public init(serving root: URL, credentials: String? = nil, environment: GitEnvironment = .standard) throws {
         self.root = root
         directory = try TemporaryDirectory(prefix: "keos-http")
-        let script = directory.url("git-http.py")
-        try Data(Self.script.utf8).write(to: script)
-        let portFile = directory.url("port")
         var variables = environment.variables
         variables["KEOS_HTTP_CREDENTIALS"] = credentials ?? ""
-        let python = try Shell.resolve("python3", path: variables["PATH"])
-        let server = try ServerProcess(python.path, ["-u", script.path, root.path, portFile.path], environment: variables,
-                                       logFile: directory.url("http.log"))
-        var port: UInt16 = 0
-        let ready = server.wait {
-            guard let text = try? String(contentsOf: portFile, encoding: .utf8), let value = UInt16(text) else { return false }
-            port = value
-            return GitDaemon.accepts(port: value)
-        }
-        guard ready else {
-            let log = server.log
-            server.stop()
-            throw TestSupportError("the git HTTP server did not start:\n\(log)")
-        }
-        self.port = port
-        self.server = server
+        (server, port) = try PythonServer.start(Self.script, named: "git-http", arguments: [root.path],
+                                                environment: variables, in: directory)
     }
 
     /// `http://127.0.0.1:port/<repository>` (a path relative to `root`), with `userInfo@` when given.

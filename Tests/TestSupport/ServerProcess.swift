@@ -64,6 +64,33 @@ final class ServerProcess: @unchecked Sendable {
     deinit { stop() }
 }
 
+/// A python3 script run as a test server that writes the port it listens on to a file once it is ready.
+enum PythonServer {
+    /// Writes `script` into `directory`, starts it with `arguments` (the port file's path last), and waits until
+    /// the port it wrote accepts connections; throws with the server's log when it does not start.
+    static func start(_ script: String, named name: String, arguments: [String], environment: [String: String],
+                      in directory: TemporaryDirectory) throws -> (server: ServerProcess, port: UInt16) {
+        let file = directory.url("\(name).py")
+        try Data(script.utf8).write(to: file)
+        let portFile = directory.url("port")
+        let python = try Shell.resolve("python3", path: environment["PATH"])
+        let server = try ServerProcess(python.path, ["-u", file.path] + arguments + [portFile.path], environment: environment,
+                                       logFile: directory.url("\(name).log"))
+        var port: UInt16 = 0
+        let ready = server.wait {
+            guard let text = try? String(contentsOf: portFile, encoding: .utf8), let value = UInt16(text) else { return false }
+            port = value
+            return GitDaemon.accepts(port: value)
+        }
+        guard ready else {
+            let log = server.log
+            server.stop()
+            throw TestSupportError("\(name) did not start:\n\(log)")
+        }
+        return (server, port)
+    }
+}
+
 /// Throw-away SSH keys made with `ssh-keygen`.
 public enum SSHKeys {
     /// Makes a key pair without passphrase at `path` (and `path.pub`); `type` is `ed25519`, `ecdsa` or `rsa`.

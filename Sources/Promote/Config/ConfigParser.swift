@@ -228,19 +228,15 @@ public struct ConfigParser {
         }
         if let pair = section["apiURL"] {
             let text = try reader.string(pair.value, "proposal.apiURL")
-            guard let url = URL(string: text), ["https", "http"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                throw reader.error(at: pair.value, "proposal.apiURL: \"\(CredentialRedaction.redact(DisplayText.escaped(text)))\" is not an http(s) URL")
-            }
-            guard url.user == nil && url.password == nil else {
-                throw reader.error(at: pair.value, "proposal.apiURL: must not carry credentials; use GITHUB_TOKEN or GITLAB_TOKEN")
+            if let problem = ProposalSettings.apiURLProblem(text) {
+                throw reader.error(at: pair.value, "proposal.apiURL: \(problem)")
             }
             proposal.apiURL = text
         }
         if let pair = section["repository"] {
             let text = try reader.string(pair.value, "proposal.repository")
-            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }) else {
-                throw reader.error(at: pair.value, "proposal.repository: \"\(DisplayText.escaped(text))\" is not OWNER/NAME")
+            if let problem = ProposalSettings.repositoryProblem(text) {
+                throw reader.error(at: pair.value, "proposal.repository: \(problem)")
             }
             proposal.repository = text
         }

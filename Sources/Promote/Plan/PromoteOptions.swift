@@ -39,7 +39,11 @@ public struct PromoteOptions: Sendable, Equatable {
     public var productionStatusFiles: [String] = []
     /// Commit signing (config `signing`); read and checked, not used yet.
     public var signing: SigningSettings?
-    /// Pull-request provider (config `proposal`); read and checked, not used yet.
+    /// `--propose`: push `promote/<revision>` and open or update a pull request instead of writing the target.
+    public var propose = false
+    /// `--body-file`: where the full Markdown plan of a proposal goes.
+    public var bodyFile: String?
+    /// Pull-request provider, API and repository (config `proposal`, then `--provider`, `--api-url`, `--repository`).
     public var proposal: ProposalSettings?
     /// `--ssh-key`: the SSH private key to use (else `KEOS_PROMOTE_SSH_KEY`, the agent, `~/.ssh/id_ed25519`/`id_ecdsa`).
     public var sshKey: String?
@@ -72,6 +76,8 @@ public struct ServiceContext: Sendable {
     public var waitProgress: (@Sendable (String) -> Void)?
     /// Fetch and push progress, for a progress line on a terminal; `nil`: not reported.
     public var transferProgress: TransferProgressHandler?
+    /// The pull-request API clients of `--propose`; `nil`: no API, a proposal shows the compare URL only.
+    public var pullRequestHost: PullRequestHostFactory?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },

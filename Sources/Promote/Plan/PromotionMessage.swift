@@ -4,7 +4,7 @@ public enum PromotionMessage {
     /// and the trailers `Promoted-Revision` and `Verified-On` (or `Verification: skipped`).
     public static func make(sourceBranch: String, targetBranch: String, revision: ObjectID, shortRevision: String,
                             diff: ComponentDiff, verifiedOn clusters: [String]?) -> String {
-        var lines = ["Promote \(sourceBranch)@\(shortRevision) to \(targetBranch)", ""]
+        var lines = [subject(sourceBranch: sourceBranch, targetBranch: targetBranch, shortRevision: shortRevision), ""]
         if diff.components.isEmpty {
             lines.append("No component changes.")
         } else {
@@ -31,5 +31,10 @@ public enum PromotionMessage {
             lines.append("Verification: skipped")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Promote main@<short> to production`: the merge commit's subject and a proposal's title.
+    public static func subject(sourceBranch: String, targetBranch: String, shortRevision: String) -> String {
+        "Promote \(sourceBranch)@\(shortRevision) to \(targetBranch)"
     }
 }

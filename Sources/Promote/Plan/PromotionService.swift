@@ -132,7 +132,7 @@ public final class PromotionService {
     }
 
     /// Runs `body` on a fresh report and turns every error into the outcome's failure.
-    private func run(_ command: PromotionReport.Command, _ body: (inout PromotionReport) throws -> Void) -> CommandOutcome {
+    func run(_ command: PromotionReport.Command, _ body: (inout PromotionReport) throws -> Void) -> CommandOutcome {
         var report = PromotionReport(
             command: command,
             source: .init(branch: options.sourceBranch, revision: nil),
@@ -151,8 +151,9 @@ public final class PromotionService {
         }
     }
 
-    /// Fetch, resolve, verify and plan; fills the report. Verification failures throw only when required.
-    private func prepare(report: inout PromotionReport, verificationRequired: Bool) throws -> PreparedState {
+    /// Fetch, resolve, verify and plan; fills the report. Verification failures throw only when required;
+    /// conflicts throw unless `conflictsStop` is false (a proposal goes on, for a person to resolve them).
+    func prepare(report: inout PromotionReport, verificationRequired: Bool, conflictsStop: Bool = true) throws -> PreparedState {
         try fetchIfWanted()
         let sourceTip = try branchTip(options.sourceBranch)
         let targetTip = try branchTip(options.targetBranch)
@@ -188,7 +189,7 @@ public final class PromotionService {
 
         let plan = try makePlan(revision: revision, targetTip: targetTip)
         apply(plan, to: &report)
-        if !plan.conflicts.isEmpty {
+        if conflictsStop && !plan.conflicts.isEmpty {
             throw PromoteError(.conflict, "merging \(options.sourceBranch)@\(repository.shortID(revision)) into \(options.targetBranch) conflicts in \(plan.conflicts.count) path(s): \(Self.conflictSummary(plan))")
         }
         return PreparedState(sourceTip: sourceTip, revision: revision, plan: plan, verifiedOn: verifiedOn)
@@ -244,7 +245,7 @@ public final class PromotionService {
         try fetchBranches([options.sourceBranch, options.targetBranch])
     }
 
-    private func fetchBranches(_ branches: [String]) throws {
+    func fetchBranches(_ branches: [String]) throws {
         context.log("fetching \(branches.joined(separator: ", ")) from \(options.remote)")
         let refspecs = branches.map { "+refs/heads/\($0):\(trackingReference($0))" }
         let advertised: Set<String>
@@ -259,7 +260,7 @@ public final class PromotionService {
         }
     }
 
-    private func trackingReference(_ branch: String) -> String { "refs/remotes/\(options.remote)/\(branch)" }
+    func trackingReference(_ branch: String) -> String { "refs/remotes/\(options.remote)/\(branch)" }
 
     /// The tip of `branch` on the remote as last fetched; the local branch only when there is no such remote.
     private func branchTip(_ branch: String) throws -> ObjectID {
@@ -379,7 +380,7 @@ public final class PromotionService {
             try context.beforePush?(attempt)
             let rejection: String
             do {
-                try pushTarget(commit)
+                try push(commit, to: options.targetBranch)
                 try recordPush(of: commit, replacing: plan.targetTip)
                 report.result = .init(pushed: true, commit: commit)
                 context.log("pushed \(options.targetBranch): \(repository.shortID(plan.targetTip)) → \(repository.shortID(commit))")
@@ -416,13 +417,13 @@ public final class PromotionService {
                                            author: identity.author, committer: identity.committer)
     }
 
-    /// Pushes `commit` to the target branch through a scratch ref (libgit2 pushes refs, not ids).
-    private func pushTarget(_ commit: ObjectID) throws {
-        let scratch = "refs/keos-promote/push/\(options.targetBranch)"
+    /// Pushes `commit` to `branch` on the remote without force, through a scratch ref (libgit2 pushes refs, not ids).
+    func push(_ commit: ObjectID, to branch: String) throws {
+        let scratch = "refs/keos-promote/push/\(branch)"
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
-        context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(options.targetBranch)")
-        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"],
+        context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(branch)")
+        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(branch)"],
                             progress: context.transferProgress)
     }
 

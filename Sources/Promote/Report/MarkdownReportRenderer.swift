@@ -4,7 +4,27 @@
 /// Names, paths, revisions and values are code spans and messages escaped prose (`MarkdownText`), so
 /// nothing from a repository can format, link, mention, break a table or carry a control character.
 public struct MarkdownReportRenderer: ReportRenderer {
-    public init() {}
+    /// How much per-file detail to show; a pull-request body shortens it to fit the provider's limit.
+    public enum Detail: Sendable, Equatable {
+        /// Every file of every component.
+        case full
+        /// At most this many files per component (and outside components), then how many more there are.
+        case filesPerComponent(Int)
+        /// The component table only: no file lists, no releases; at most 100 conflicting paths.
+        case components
+    }
+
+    public var detail: Detail
+    /// Whether the result line is shown; a pull-request body leaves it out (the pull request is the result).
+    public var showsResult: Bool
+    /// A remark under the summary, in Markdown (for example that the detail was shortened).
+    public var note: String?
+
+    public init(detail: Detail = .full, showsResult: Bool = true, note: String? = nil) {
+        self.detail = detail
+        self.showsResult = showsResult
+        self.note = note
+    }
 
     public func render(_ report: PromotionReport) -> String {
         var blocks: [String] = [title(report), overview(report)]
@@ -13,9 +33,11 @@ public struct MarkdownReportRenderer: ReportRenderer {
         blocks.append(verification(report.verification))
         if report.command != .verify && !(report.components.isEmpty && report.outsideComponents.isEmpty) {
             if !report.components.isEmpty { blocks.append(componentTable(report.components)) }
-            blocks += report.components.map(details)
+            if detail != .components {
+                blocks += report.components.map(details)
+            }
             if !report.outsideComponents.isEmpty {
-                blocks.append((["### Outside components", ""] + report.outsideComponents.map(fileItem)).joined(separator: "\n"))
+                blocks.append((["### Outside components", ""] + fileItems(report.outsideComponents)).joined(separator: "\n"))
             }
         }
         if !report.conflicts.isEmpty { blocks.append(conflicts(report)) }
@@ -34,7 +56,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
 
     private func overview(_ report: PromotionReport) -> String {
         var lines: [String] = []
-        if let result = ReportWording.result(report) {
+        if showsResult, let result = ReportWording.result(report) {
             lines.append("**Result:** " + result.markdown)
         }
         var facts = (Phrase.words("Source ") + ReportWording.branch(report.source) + ", target "
@@ -51,6 +73,7 @@ public struct MarkdownReportRenderer: ReportRenderer {
         }
         if report.command != .verify { lines.append("Summary: " + ReportWording.summary(report) + ".") }
         lines += report.warnings.map { "> **Warning:** " + MarkdownText.prose($0) }
+        if let note { lines.append(note) }
         return lines.joined(separator: "\n\n")
     }
 
@@ -99,11 +122,26 @@ public struct MarkdownReportRenderer: ReportRenderer {
     private func details(_ component: ComponentChange) -> String {
         var lines = ["#### " + MarkdownText.code(component.name) + " (" + component.change.rawValue
                      + (component.affectsProduction ? ", affects production)" : ", staging only)"), ""]
-        lines += component.files.map(fileItem)
+        lines += fileItems(component.files)
         if !component.releases.isEmpty {
             lines += ["", "Releases:", ""] + component.releases.map { "- " + ReportWording.release($0).markdown }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The files as list items, as many as `detail` allows, then how many more there are.
+    private func fileItems(_ files: [FileChange]) -> [String] {
+        let shown: Int
+        switch detail {
+        case .full: shown = files.count
+        case .filesPerComponent(let limit): shown = min(files.count, max(0, limit))
+        case .components: shown = 0
+        }
+        var items = files.prefix(shown).map(fileItem)
+        if shown < files.count {
+            items.append("- … and " + ReportWording.count(files.count - shown, shown == 0 ? "file" : "more file"))
+        }
+        return items
     }
 
     private func fileItem(_ file: FileChange) -> String {
@@ -114,9 +152,17 @@ public struct MarkdownReportRenderer: ReportRenderer {
 
     private func conflicts(_ report: PromotionReport) -> String {
         var lines = ["### Conflicts (" + ReportWording.count(report.conflicts.count, "path") + ")", ""]
+        var listed = 0
+        let most = detail == .components ? 100 : Int.max
         for group in ReportWording.conflictGroups(report) {
             let owner = group.component.map(MarkdownText.code) ?? "outside components"
-            lines += group.paths.map { "- " + owner + ": " + MarkdownText.code($0) }
+            for path in group.paths where listed < most {
+                lines.append("- " + owner + ": " + MarkdownText.code(path))
+                listed += 1
+            }
+        }
+        if listed < report.conflicts.count {
+            lines.append("- … and " + ReportWording.count(report.conflicts.count - listed, "more path"))
         }
         return lines.joined(separator: "\n")
     }

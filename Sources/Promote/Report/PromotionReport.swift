@@ -47,15 +47,19 @@ public struct PromotionReport: Codable, Sendable, Equatable {
         public var branch: String?
         /// The pull request URL, in propose mode.
         public var pullRequest: String?
+        /// In propose mode without a provider token: the page on which a person opens the pull request.
+        public var compareURL: String?
 
-        public init(pushed: Bool, commit: ObjectID?, branch: String? = nil, pullRequest: String? = nil) {
+        public init(pushed: Bool, commit: ObjectID?, branch: String? = nil, pullRequest: String? = nil,
+                    compareURL: String? = nil) {
             self.pushed = pushed
             self.commit = commit
             self.branch = branch
             self.pullRequest = pullRequest
+            self.compareURL = compareURL
         }
 
-        private enum CodingKeys: String, CodingKey { case pushed, commit, branch, pullRequest }
+        private enum CodingKeys: String, CodingKey { case pushed, commit, branch, pullRequest, compareURL }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -63,6 +67,7 @@ public struct PromotionReport: Codable, Sendable, Equatable {
             try container.encode(commit, forKey: .commit)
             try container.encodeIfPresent(branch, forKey: .branch)
             try container.encodeIfPresent(pullRequest, forKey: .pullRequest)
+            try container.encodeIfPresent(compareURL, forKey: .compareURL)
         }
     }
 

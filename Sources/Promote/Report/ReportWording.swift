@@ -126,8 +126,13 @@ enum ReportWording {
         case .propose:
             var phrase = Phrase.words(result.pushed ? "proposed: pushed branch " : "proposed: branch ")
                 + .literal(result.branch ?? "?")
-            phrase = phrase + (result.pullRequest.map { Phrase.words(", pull request ") + .literal($0) }
-                               ?? .words(", no pull request opened"))
+            if let pullRequest = result.pullRequest {
+                phrase = phrase + ", pull request " + .literal(pullRequest)
+            } else if let compareURL = result.compareURL {
+                phrase = phrase + ", open the pull request at " + .literal(compareURL)
+            } else {
+                phrase = phrase + ", no pull request opened"
+            }
             return phrase
         case .fastForward, .merge:
             guard result.pushed else {

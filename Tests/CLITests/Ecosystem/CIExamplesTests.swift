@@ -8,7 +8,7 @@ import Yams
 @Suite("CI examples: GitHub action and workflow, GitLab CI, Kubernetes CronJob, Dockerfile")
 struct CIExamplesTests {
     static let yamlFiles = ["action.yml", "examples/github/promote.yml", "examples/gitlab/.gitlab-ci.yml",
-                            "examples/kubernetes/cronjob.yaml", "examples/keos-promote.yaml"]
+                            "examples/kubernetes/cronjob.yaml", "examples/keos-promote.yaml", "examples/github/propose.yml"]
 
     /// Every option any subcommand takes, from the parser.
     static func knownFlags() throws -> Set<String> {
@@ -29,7 +29,7 @@ struct CIExamplesTests {
     @Test("every YAML example parses, with Yams and with PyYAML, to the same number of documents")
     func yamlParses() throws {
         let counts = try Self.yamlFiles.map { try RepositoryYAML.documents($0).count }
-        #expect(counts == [1, 1, 1, 5, 1])
+        #expect(counts == [1, 1, 1, 5, 1, 1])
         #expect(try RepositoryYAML.pyYAMLDocumentCounts(Self.yamlFiles) == counts)
     }
 
@@ -99,6 +99,21 @@ struct CIExamplesTests {
             let named = Self.expressions(in: value, prefix: "inputs.")
             #expect(named.isSubset(of: dispatchInputs), "workflow_dispatch lacks \(named.subtracting(dispatchInputs))")
         }
+    }
+
+    @Test("the proposal workflow: may open pull requests, passes the token, only real inputs of the action and real flags")
+    func proposeWorkflow() throws {
+        let workflow = try RepositoryYAML.document("examples/github/propose.yml")
+        #expect(workflow[key: "permissions"]?[key: "pull-requests"]?.text == "write")
+        let steps = workflow[key: "jobs"]?.mapping?.flatMap { $0.value[key: "steps"]?.items ?? [] } ?? []
+        let propose = try #require(steps.first { $0[key: "uses"]?.text?.contains("/keos-promote@") == true })
+        #expect(propose[key: "env"]?[key: "GITHUB_TOKEN"]?.text == "${{ secrets.GITHUB_TOKEN }}")
+        let inputs = Set(try RepositoryYAML.document("action.yml")[key: "inputs"]?.keys ?? [])
+        let used = Set(propose[key: "with"]?.keys ?? [])
+        #expect(used.isSubset(of: inputs), "inputs the action lacks: \(used.subtracting(inputs))")
+        let args = (propose[key: "with"]?[key: "args"]?.text ?? "").split(separator: "\n").map { String($0.split(separator: "=")[0]) }
+        #expect(args.contains("--propose"))
+        #expect(Set(args).isSubset(of: try Self.knownFlags()), "unknown flags: \(args)")
     }
 
     @Test("the GitLab example: one promotion at a time, full history, exit code 3 allowed, real flags")

@@ -214,13 +214,22 @@ enum PlumbingCommit {
         } else {
             _ = try git(["read-tree", "--empty"])
         }
-        for (path, contents) in files.sorted(by: { $0.key < $1.key }) {
-            if let contents {
-                let blob = try git(["hash-object", "-w", "--stdin"], stdin: Data(contents.utf8))
-                _ = try git(["update-index", "--add", "--cacheinfo", "100644,\(blob),\(path)"])
-            } else {
-                _ = try git(["update-index", "--force-remove", "--", path])
-            }
+        // One hash-object and one update-index for all the files, however many there are.
+        let sorted = files.sorted(by: { $0.key < $1.key })
+        let writes = sorted.compactMap { path, contents in contents.map { (path, $0) } }
+        var blobFiles: [String] = []
+        for (number, (_, contents)) in writes.enumerated() {
+            let file = scratch.url("blob-\(number)")
+            try Data(contents.utf8).write(to: file)
+            blobFiles.append(file.path)
+        }
+        let blobs = blobFiles.isEmpty ? [] : try git(["hash-object", "-w", "--stdin-paths"],
+                                                     stdin: Data((blobFiles.joined(separator: "\n") + "\n").utf8))
+            .split(separator: "\n").map(String.init)
+        var records = zip(writes, blobs).map { "100644 \($1)\t\($0.0)\u{0}" }
+        records += sorted.filter { $0.value == nil }.map { "0 \(String(repeating: "0", count: 40))\t\($0.key)\u{0}" }
+        if !records.isEmpty {
+            _ = try git(["update-index", "-z", "--index-info"], stdin: Data(records.joined().utf8))
         }
         let tree = try git(["write-tree"])
         var arguments = ["commit-tree", tree, "-m", message]

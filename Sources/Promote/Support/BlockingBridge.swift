@@ -1,15 +1,14 @@
 import Dispatch
 import Foundation
-import Promote
 
-/// Runs async work to completion from synchronous code (the service is synchronous; the API client is not).
+/// Runs async work to completion from synchronous code (the service is synchronous; the HTTP clients are not).
 ///
 /// The work runs with a task-executor preference for a private dispatch queue, so it never needs a thread of
 /// Swift's cooperative pool: blocking the calling thread is safe even when the caller is itself on that pool
 /// (a synchronous test, say), where waiting for the pool could otherwise deadlock.
-enum BlockingBridge {
+public enum BlockingBridge {
     /// The result of `operation`, waiting for it on the calling thread.
-    static func run<T: Sendable>(_ operation: @escaping @Sendable () async throws(PromoteError) -> T) throws(PromoteError) -> T {
+    public static func run<T: Sendable>(_ operation: @escaping @Sendable () async throws(PromoteError) -> T) throws(PromoteError) -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task.detached(executorPreference: QueueTaskExecutor.shared) {
@@ -39,7 +38,7 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
 final class QueueTaskExecutor: TaskExecutor, @unchecked Sendable {
     static let shared = QueueTaskExecutor()
 
-    private let queue = DispatchQueue(label: "keos-promote.kube", attributes: .concurrent)
+    private let queue = DispatchQueue(label: "keos-promote.async", attributes: .concurrent)
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
