@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Step 2 of action.yml: runs keos-promote with the action's inputs (INPUT_* variables, never interpolated
 # into the script), keeps the JSON report, and writes the outputs exit-code, outcome and report to
-# $GITHUB_OUTPUT. Exit code 3 (staging not ready yet) is a notice and a success unless
+# $GITHUB_OUTPUT (and pull-request in propose mode). Exit code 3 (staging not ready yet) is a notice and a success unless
 # INPUT_FAIL_ON_NOT_READY is true. The Markdown plan reaches the job summary through $GITHUB_STEP_SUMMARY,
 # which keos-promote appends to itself.
 set -uo pipefail
@@ -35,6 +35,7 @@ while IFS= read -r line; do
 done <<<"${INPUT_CONTEXTS:-}"
 if [ "$command" = promote ]; then
     is_true "${INPUT_DRY_RUN:-}" && args+=(--dry-run)
+    is_true "${INPUT_PROPOSE:-}" && args+=(--propose)
     case "${INPUT_MERGE:-}" in
         "") ;;
         ff | no-ff | ff-only) args+=("--$INPUT_MERGE") ;;
@@ -56,12 +57,17 @@ code=$?
 
 pushed=false
 grep -Eq '"pushed" *: *true' "$report" && pushed=true
+proposed=false
+grep -Eq '"action" *: *"propose"' "$report" && proposed=true
+pull_request=$(sed -n 's/^ *"pullRequest" *: *"\([^"]*\)".*/\1/p' "$report" | head -n 1)
 case "$code" in
     0)
         if [ "$command" != promote ]; then
             [ "$command" = verify ] && outcome=verified || outcome=done
         elif is_true "${INPUT_DRY_RUN:-}"; then
             outcome=planned
+        elif [ "$proposed" = true ] && [ "$pushed" = true ]; then
+            outcome=proposed
         elif [ "$pushed" = true ]; then
             outcome=promoted
         else
@@ -78,10 +84,12 @@ esac
     echo "exit-code=$code"
     echo "outcome=$outcome"
     echo "report=$report"
+    echo "pull-request=$pull_request"
 } >>"${GITHUB_OUTPUT:-/dev/null}"
 
 case "$outcome" in
     promoted) echo "::notice title=Promoted::production now contains what staging runs" ;;
+    proposed) echo "::notice title=Proposed::${pull_request:-the promote/ branch is pushed; open the pull request from the compare URL in the report}" ;;
     not-ready)
         if is_true "${INPUT_FAIL_ON_NOT_READY:-}"; then
             echo "::error title=Staging not ready yet::staging has not reconciled the revision (exit code 3)"

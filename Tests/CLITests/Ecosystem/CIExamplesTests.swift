@@ -112,7 +112,7 @@ struct CIExamplesTests {
         let used = Set(propose[key: "with"]?.keys ?? [])
         #expect(used.isSubset(of: inputs), "inputs the action lacks: \(used.subtracting(inputs))")
         let args = (propose[key: "with"]?[key: "args"]?.text ?? "").split(separator: "\n").map { String($0.split(separator: "=")[0]) }
-        #expect(args.contains("--propose"))
+        #expect(propose[key: "with"]?[key: "propose"]?.text == "true")
         #expect(Set(args).isSubset(of: try Self.knownFlags()), "unknown flags: \(args)")
     }
 

@@ -40,7 +40,8 @@ struct GitHubActionScriptTests {
         try """
             #!/bin/sh
             printf '%s\\n' "$@" > "$ARGS_FILE"
-            printf '{\\n  "result" : {\\n    "pushed" : %s\\n  }\\n}\\n' "${STUB_PUSHED:-false}"
+            printf '{\\n  "action" : "%s",\\n  "result" : {\\n    "pullRequest" : "%s",\\n    "pushed" : %s\\n  }\\n}\\n' \\
+                "${STUB_ACTION:-merge}" "${STUB_PULL_REQUEST:-}" "${STUB_PUSHED:-false}"
             exit "${STUB_CODE:-0}"
             """.write(to: url, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
@@ -91,6 +92,31 @@ struct GitHubActionScriptTests {
         case "conflict": #expect(run.result.stdout.contains("::error title=Merge conflict::"))
         default: break
         }
+    }
+
+    @Test("propose: the input adds --propose; a pushed proposal is outcome proposed with the pull request's URL")
+    func proposal() throws {
+        let folder = try TemporaryDirectory()
+        let stub = try Self.stub(in: folder)
+        let url = "https://github.example.com/acme/gitops/pull/7"
+        let run = try Self.runAction(["propose": "true"], binary: stub, folder: folder,
+                                     environment: ["STUB_ACTION": "propose", "STUB_PUSHED": "true", "STUB_PULL_REQUEST": url])
+        #expect(run.result.status == 0, "\(run.result)")
+        #expect(run.arguments == ["promote", "-C", ".", "--output", "json", "--propose", "--yes"])
+        #expect(run.outputs["outcome"] == "proposed")
+        #expect(run.outputs["pull-request"] == url)
+        #expect(run.result.stdout.contains("::notice title=Proposed::\(url)"))
+
+        let conflict = try Self.runAction(["propose": "true"], binary: stub, folder: folder,
+                                          environment: ["STUB_ACTION": "propose", "STUB_PUSHED": "true", "STUB_PULL_REQUEST": url,
+                                                        "STUB_CODE": "4"])
+        #expect(conflict.result.status == 4)
+        #expect(conflict.outputs["outcome"] == "conflict")
+        #expect(conflict.outputs["pull-request"] == url)
+
+        let merged = try Self.runAction([:], binary: stub, folder: folder, environment: ["STUB_PUSHED": "true"])
+        #expect(merged.outputs["outcome"] == "promoted")
+        #expect(merged.outputs["pull-request"] == nil, "empty: the parser above keeps only name=value lines with a value")
     }
 
     @Test("fail-on-not-ready turns exit code 3 into a failed step; a bad command or merge input is refused")
