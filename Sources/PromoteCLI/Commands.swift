@@ -64,19 +64,40 @@ struct PromoteCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Re-plan this often when the target moved during the push (default: 3).", valueName: "n"))
     var retries: Int?
 
+    @Flag(help: "Sign the merge commit (OpenPGP through gpg, or SSH through ssh-keygen; git's gpg.format decides, or the config file's signing.format).")
+    var sign = false
+
+    @Option(name: .customLong("signing-key"),
+            help: ArgumentHelp("The key --sign signs with: an OpenPGP key id, or an SSH key file (default: signing.key in the config file, else git's user.signingkey).", valueName: "key"))
+    var signingKey: String?
+
     func validate() throws {
         if let retries, !(0...100).contains(retries) {
             throw ValidationError("--retries must be between 0 and 100, got \(retries)")
         }
+        if signingKey?.isEmpty == true { throw ValidationError("--signing-key must not be empty") }
     }
 
     func run() throws {
-        try CommandRunner(common: common, assumeYes: yes).run(.promote, configure: { options in
+        try CommandRunner(common: common, assumeYes: yes).run(.promote, configure: { (options: inout PromoteOptions) throws(PromoteError) in
             options.revision = revision
             options.dryRun = dryRun
             if let fastForward { options.fastForward = fastForward.policy }
             if let retries { options.retries = retries }
+            try applySigning(to: &options)
         }) { $0.promote() }
+    }
+
+    /// `--sign` turns signing on and `--signing-key` picks the key; a key without signing on is a mistake.
+    private func applySigning(to options: inout PromoteOptions) throws(PromoteError) {
+        guard sign || signingKey != nil else { return }
+        var settings = options.signing ?? SigningSettings()
+        if sign { settings.enabled = true }
+        if let signingKey { settings.key = signingKey }
+        guard settings.enabled else {
+            throw PromoteError(.badInput, "--signing-key picks the key to sign with, but signing is off: add --sign (or set signing.enabled: true in the config file)")
+        }
+        options.signing = settings
     }
 }
 

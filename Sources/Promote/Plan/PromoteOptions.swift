@@ -37,7 +37,7 @@ public struct PromoteOptions: Sendable, Equatable {
     /// Flux status of the production clusters (`status --production-status`, config `production.statusFiles`):
     /// `FILE` or `NAME=FILE`; only `status` reads them, to show what production runs.
     public var productionStatusFiles: [String] = []
-    /// Commit signing (config `signing`); read and checked, not used yet.
+    /// Signing of merge commits (`--sign`, `--signing-key`, config `signing`); `nil` or not enabled: unsigned.
     public var signing: SigningSettings?
     /// Pull-request provider (config `proposal`); read and checked, not used yet.
     public var proposal: ProposalSettings?
@@ -72,6 +72,8 @@ public struct ServiceContext: Sendable {
     public var waitProgress: (@Sendable (String) -> Void)?
     /// Fetch and push progress, for a progress line on a terminal; `nil`: not reported.
     public var transferProgress: TransferProgressHandler?
+    /// Whether a person can answer prompts (a signing program's passphrase); without one, nothing asks.
+    public var interactive = false
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },
