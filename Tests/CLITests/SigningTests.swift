@@ -29,8 +29,9 @@ import TestSupport
         /// Promotes staging-1's revision with `arguments` and `GNUPGHOME`.
         func promote(_ arguments: String...) throws -> ProcessResult { try promote(arguments) }
 
-        func promote(_ arguments: [String]) throws -> ProcessResult {
-            try sample.keos(["--yes", "--staging-status", sample.stagingStatus.path] + arguments, environment: gnupg.environment)
+        func promote(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+            try sample.keos(["--yes", "--staging-status", sample.stagingStatus.path] + arguments,
+                            environment: gnupg.environment.merging(environment) { _, new in new })
         }
 
         /// The origin's production tip.
@@ -129,6 +130,26 @@ import TestSupport
         try world.sample.git("config", "user.signingkey", key.path)
 
         let result = try world.promote("--sign")
+
+        #expect(result.status == 0, "\(result)")
+        let verified = try world.verifyCommit(try world.productionTip(),
+                                              config: ["gpg.format=ssh", "gpg.ssh.allowedSignersFile=\(try world.allowedSigners(publicKey).path)"])
+        #expect(verified.succeeded, "\(verified)")
+    }
+
+    @Test("0: SSH: a public key as user.signingkey signs through the ssh-agent, which holds the only private half")
+    func sshLiteralKeyThroughAgent() throws {
+        let world = try World()
+        let agent = try SSHAgent()
+        defer { agent.stop() }
+        let key = world.sample.root.appendingPathComponent("keys/agent_ed25519")
+        let publicKey = try SSHKeys.make(at: key, comment: "in-agent")
+        try agent.add(key)
+        try FileManager.default.removeItem(at: key)
+        try world.sample.git("config", "gpg.format", "ssh")
+        try world.sample.git("config", "user.signingkey", publicKey)
+
+        let result = try world.promote(["--sign"], environment: agent.environment)
 
         #expect(result.status == 0, "\(result)")
         let verified = try world.verifyCommit(try world.productionTip(),

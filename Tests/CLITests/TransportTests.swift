@@ -75,6 +75,65 @@ extension SampleWorld {
         try world.expectPromoted("\(result)")
     }
 
+    @Test("ssh: the key only in the ssh-agent (no --ssh-key, no key file anywhere)")
+    func sshAgentKey() throws {
+        let world = try SampleWorld()
+        let server = try SSHServer()
+        let agent = try SSHAgent()
+        defer { agent.stop() }
+        try world.pointOrigin(at: server.url(for: world.origin))
+        try agent.add(server.clientKey)
+        // The agent holds the only copy: the key file is gone, and the scratch HOME has no ~/.ssh.
+        try FileManager.default.removeItem(at: server.clientKey)
+        try #require(try agent.keys().count == 1)
+
+        let result = try world.keos(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
+                                    environment: agent.environment)
+
+        #expect(result.status == 0, "\(result)\n\(server.log)")
+        try world.expectPromoted("\(result)")
+        #expect(server.log.contains("Accepted publickey"), "\(server.log)")
+    }
+
+    @Test("ssh: an empty ssh-agent and no key files: one line saying the agent holds no keys")
+    func sshEmptyAgent() throws {
+        let world = try SampleWorld()
+        let server = try SSHServer()
+        let agent = try SSHAgent()
+        defer { agent.stop() }
+        try world.pointOrigin(at: server.url(for: world.origin))
+        let originBefore = try world.refs(of: world.origin)
+
+        let result = try world.keos(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
+                                    environment: agent.environment)
+
+        let url = server.url(for: world.origin).replacingOccurrences(of: "\(server.user)@", with: "***@")
+        expectOneLineError(result, code: 1, mentions: [])
+        #expect(result.stderrLines == [
+            "error: authentication failed for \(url): the ssh-agent (SSH_AUTH_SOCK) holds no keys — add yours with ssh-add, or pass --ssh-key FILE",
+        ], "\(result)")
+        expectSameRefs(try world.refs(of: world.origin), originBefore, "origin")
+    }
+
+    @Test("ssh: a stale SSH_AUTH_SOCK (no agent there) still falls back to ~/.ssh/id_ed25519")
+    func sshStaleAgentSocket() throws {
+        let world = try SampleWorld()
+        let server = try SSHServer()
+        try world.pointOrigin(at: server.url(for: world.origin))
+        let home = try TemporaryDirectory(prefix: "keos-home")
+        let ssh = try home.makeDirectory(".ssh")
+        for name in ["id_ed25519", "id_ed25519.pub"] {
+            try FileManager.default.copyItem(at: server.clientKey.deletingLastPathComponent().appendingPathComponent(name),
+                                             to: ssh.appendingPathComponent(name))
+        }
+
+        let result = try CLI.run(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
+                                 in: world.clone, home: home.url, environment: ["SSH_AUTH_SOCK": home.url("gone/agent.sock").path])
+
+        #expect(result.status == 0, "\(result)\n\(server.log)")
+        try world.expectPromoted("\(result)")
+    }
+
     @Test("ssh: production moved during the push: re-planned on the other party's commit")
     func sshPushRace() throws {
         let world = try SampleWorld()
