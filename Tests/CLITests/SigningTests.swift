@@ -56,11 +56,12 @@ import TestSupport
             try sample.git("rev-list", "--parents", "-n", "1", commit, in: sample.origin).split(separator: " ").dropFirst().map(String.init)
         }
 
-        /// An allowed-signers file that trusts `publicKey` (the line of a `.pub` file), for SSH verification.
-        func allowedSigners(_ publicKey: String) throws -> URL {
+        /// git settings that verify SSH signatures with an allowed-signers file trusting only `publicKey`
+        /// (the line of a `.pub` file).
+        func sshVerification(trusting publicKey: String) throws -> [String] {
             let file = sample.root.appendingPathComponent("allowed_signers")
             try Data("release@example.com namespaces=\"git\" \(publicKey)\n".utf8).write(to: file)
-            return file
+            return ["gpg.format=ssh", "gpg.ssh.allowedSignersFile=\(file.path)"]
         }
     }
 
@@ -111,14 +112,14 @@ import TestSupport
         #expect(result.status == 0, "\(result)")
         let tip = try world.productionTip()
         #expect(try world.parents(tip) == [world.sample.productionTip, world.sample.mainTip])
-        let settings = ["gpg.format=ssh", "gpg.ssh.allowedSignersFile=\(try world.allowedSigners(publicKey).path)"]
+        let settings = try world.sshVerification(trusting: publicKey)
         let verified = try world.verifyCommit(tip, config: settings)
         #expect(verified.succeeded, "git verify-commit: \(verified)")
         #expect(verified.stderr.contains("Good \"git\" signature"), "\(verified)")
         #expect(try world.signatureFacts(tip, config: settings).status == "G")
         // Not signed by just any key: another key's allowed-signers file refuses it.
         let stranger = try SSHKeys.make(at: world.sample.root.appendingPathComponent("keys/stranger"), comment: "stranger")
-        #expect(!(try world.verifyCommit(tip, config: ["gpg.format=ssh", "gpg.ssh.allowedSignersFile=\(try world.allowedSigners(stranger).path)"]).succeeded))
+        #expect(!(try world.verifyCommit(tip, config: try world.sshVerification(trusting: stranger)).succeeded))
     }
 
     @Test("0: SSH: git's gpg.format=ssh and user.signingkey are used with --sign")
@@ -132,8 +133,7 @@ import TestSupport
         let result = try world.promote("--sign")
 
         #expect(result.status == 0, "\(result)")
-        let verified = try world.verifyCommit(try world.productionTip(),
-                                              config: ["gpg.format=ssh", "gpg.ssh.allowedSignersFile=\(try world.allowedSigners(publicKey).path)"])
+        let verified = try world.verifyCommit(try world.productionTip(), config: try world.sshVerification(trusting: publicKey))
         #expect(verified.succeeded, "\(verified)")
     }
 
@@ -152,8 +152,7 @@ import TestSupport
         let result = try world.promote(["--sign"], environment: agent.environment)
 
         #expect(result.status == 0, "\(result)")
-        let verified = try world.verifyCommit(try world.productionTip(),
-                                              config: ["gpg.format=ssh", "gpg.ssh.allowedSignersFile=\(try world.allowedSigners(publicKey).path)"])
+        let verified = try world.verifyCommit(try world.productionTip(), config: try world.sshVerification(trusting: publicKey))
         #expect(verified.succeeded, "\(verified)")
     }
 

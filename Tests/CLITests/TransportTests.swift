@@ -26,6 +26,17 @@ extension SampleWorld {
 @Suite("Transports and credentials", .serialized) struct TransportTests {
     // MARK: SSH
 
+    /// A HOME whose `~/.ssh/id_ed25519` is the server's client key.
+    static func homeWithDefaultKey(of server: SSHServer) throws -> TemporaryDirectory {
+        let home = try TemporaryDirectory(prefix: "keos-home")
+        let ssh = try home.makeDirectory(".ssh")
+        for name in ["id_ed25519", "id_ed25519.pub"] {
+            try FileManager.default.copyItem(at: server.clientKey.deletingLastPathComponent().appendingPathComponent(name),
+                                             to: ssh.appendingPathComponent(name))
+        }
+        return home
+    }
+
     @Test("ssh:// with --ssh-key and --known-hosts: fetch, merge, push")
     func sshPromotes() throws {
         let world = try SampleWorld()
@@ -61,13 +72,8 @@ extension SampleWorld {
         let world = try SampleWorld()
         let server = try SSHServer()
         try world.pointOrigin(at: server.url(for: world.origin))
-        let home = try TemporaryDirectory(prefix: "keos-home")
-        let ssh = try home.makeDirectory(".ssh")
-        for name in ["id_ed25519", "id_ed25519.pub"] {
-            try FileManager.default.copyItem(at: server.clientKey.deletingLastPathComponent().appendingPathComponent(name),
-                                             to: ssh.appendingPathComponent(name))
-        }
-        try FileManager.default.copyItem(at: server.knownHosts, to: ssh.appendingPathComponent("known_hosts"))
+        let home = try Self.homeWithDefaultKey(of: server)
+        try FileManager.default.copyItem(at: server.knownHosts, to: home.url(".ssh/known_hosts"))
 
         let result = try CLI.run(["--yes", "--staging-status", world.stagingStatus.path], in: world.clone, home: home.url)
 
@@ -120,12 +126,7 @@ extension SampleWorld {
         let world = try SampleWorld()
         let server = try SSHServer()
         try world.pointOrigin(at: server.url(for: world.origin))
-        let home = try TemporaryDirectory(prefix: "keos-home")
-        let ssh = try home.makeDirectory(".ssh")
-        for name in ["id_ed25519", "id_ed25519.pub"] {
-            try FileManager.default.copyItem(at: server.clientKey.deletingLastPathComponent().appendingPathComponent(name),
-                                             to: ssh.appendingPathComponent(name))
-        }
+        let home = try Self.homeWithDefaultKey(of: server)
 
         let result = try CLI.run(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
                                  in: world.clone, home: home.url, environment: ["SSH_AUTH_SOCK": home.url("gone/agent.sock").path])
