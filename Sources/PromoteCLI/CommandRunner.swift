@@ -20,7 +20,7 @@ struct CommandRunner {
 
     /// Builds the options (defaults, then the config file, then the flags, then `configure` for the command's
     /// own flags), runs `command`, prints the outcome and exits with its code.
-    func run(_ name: PromotionReport.Command, configure: (inout PromoteOptions) -> Void = { _ in },
+    func run(_ name: PromotionReport.Command, configure: (inout PromoteOptions) throws(PromoteError) -> Void = { _ in },
              _ command: (PromotionService) -> CommandOutcome) throws {
         let logger = Logger.console(verbose: common.verbose, quiet: common.quiet, color: console.colorOnStderr)
         let options: PromoteOptions
@@ -56,6 +56,7 @@ struct CommandRunner {
         )
         context.waitProgress = { line in progress.show(line) }
         context.pullRequestHost = PullRequestHosts.make
+        context.interactive = console.isInteractive
 
         let outcome: CommandOutcome
         do {
@@ -83,7 +84,7 @@ struct CommandRunner {
     }
 
     /// Defaults, then the config file, then the flags, then the command's own flags.
-    private func resolveOptions(_ configure: (inout PromoteOptions) -> Void, logger: Logger) throws -> PromoteOptions {
+    private func resolveOptions(_ configure: (inout PromoteOptions) throws(PromoteError) -> Void, logger: Logger) throws -> PromoteOptions {
         var options = PromoteOptions()
         if let loaded = try ConfigLoader.load(common.configRequest()) {
             logger.debug("configuration from \(loaded.origin)")
@@ -92,7 +93,7 @@ struct CommandRunner {
             logger.debug("no configuration file; using flags and defaults")
         }
         common.apply(to: &options)
-        configure(&options)
+        try configure(&options)
         guard options.sourceBranch != options.targetBranch else {
             throw PromoteError(.badInput, "source and target are the same branch '\(DisplayText.escaped(options.sourceBranch))' (check --source, --target and the config file's branches)")
         }

@@ -65,22 +65,42 @@ struct PromoteCommand: ParsableCommand {
     var retries: Int?
 
     @OptionGroup(title: "Proposing") var proposal: ProposalOptions
+    @Flag(help: "Sign the merge commit (OpenPGP through gpg, or SSH through ssh-keygen; git's gpg.format decides, or the config file's signing.format).")
+    var sign = false
+
+    @Option(name: .customLong("signing-key"),
+            help: ArgumentHelp("The key --sign signs with: an OpenPGP key id, or an SSH key file (default: signing.key in the config file, else git's user.signingkey).", valueName: "key"))
+    var signingKey: String?
 
     func validate() throws {
         if let retries, !(0...100).contains(retries) {
             throw ValidationError("--retries must be between 0 and 100, got \(retries)")
         }
         try proposal.validate()
+        if signingKey?.isEmpty == true { throw ValidationError("--signing-key must not be empty") }
     }
 
     func run() throws {
-        try CommandRunner(common: common, assumeYes: yes, bodyFile: proposal.bodyFile).run(.promote, configure: { options in
+        try CommandRunner(common: common, assumeYes: yes, bodyFile: proposal.bodyFile).run(.promote, configure: { (options: inout PromoteOptions) throws(PromoteError) in
             options.revision = revision
             options.dryRun = dryRun
             if let fastForward { options.fastForward = fastForward.policy }
             if let retries { options.retries = retries }
             proposal.apply(to: &options)
+            try applySigning(to: &options)
         }) { service in proposal.propose ? service.propose() : service.promote() }
+    }
+
+    /// `--sign` turns signing on and `--signing-key` picks the key; a key without signing on is a mistake.
+    private func applySigning(to options: inout PromoteOptions) throws(PromoteError) {
+        guard sign || signingKey != nil else { return }
+        var settings = options.signing ?? SigningSettings()
+        if sign { settings.enabled = true }
+        if let signingKey { settings.key = signingKey }
+        guard settings.enabled else {
+            throw PromoteError(.badInput, "--signing-key picks the key to sign with, but signing is off: add --sign (or set signing.enabled: true in the config file)")
+        }
+        options.signing = settings
     }
 }
 

@@ -26,6 +26,17 @@ extension SampleWorld {
 @Suite("Transports and credentials", .serialized) struct TransportTests {
     // MARK: SSH
 
+    /// A HOME whose `~/.ssh/id_ed25519` is the server's client key.
+    static func homeWithDefaultKey(of server: SSHServer) throws -> TemporaryDirectory {
+        let home = try TemporaryDirectory(prefix: "keos-home")
+        let ssh = try home.makeDirectory(".ssh")
+        for name in ["id_ed25519", "id_ed25519.pub"] {
+            try FileManager.default.copyItem(at: server.clientKey.deletingLastPathComponent().appendingPathComponent(name),
+                                             to: ssh.appendingPathComponent(name))
+        }
+        return home
+    }
+
     @Test("ssh:// with --ssh-key and --known-hosts: fetch, merge, push")
     func sshPromotes() throws {
         let world = try SampleWorld()
@@ -61,15 +72,64 @@ extension SampleWorld {
         let world = try SampleWorld()
         let server = try SSHServer()
         try world.pointOrigin(at: server.url(for: world.origin))
-        let home = try TemporaryDirectory(prefix: "keos-home")
-        let ssh = try home.makeDirectory(".ssh")
-        for name in ["id_ed25519", "id_ed25519.pub"] {
-            try FileManager.default.copyItem(at: server.clientKey.deletingLastPathComponent().appendingPathComponent(name),
-                                             to: ssh.appendingPathComponent(name))
-        }
-        try FileManager.default.copyItem(at: server.knownHosts, to: ssh.appendingPathComponent("known_hosts"))
+        let home = try Self.homeWithDefaultKey(of: server)
+        try FileManager.default.copyItem(at: server.knownHosts, to: home.url(".ssh/known_hosts"))
 
         let result = try CLI.run(["--yes", "--staging-status", world.stagingStatus.path], in: world.clone, home: home.url)
+
+        #expect(result.status == 0, "\(result)\n\(server.log)")
+        try world.expectPromoted("\(result)")
+    }
+
+    @Test("ssh: the key only in the ssh-agent (no --ssh-key, no key file anywhere)")
+    func sshAgentKey() throws {
+        let world = try SampleWorld()
+        let server = try SSHServer()
+        let agent = try SSHAgent()
+        defer { agent.stop() }
+        try world.pointOrigin(at: server.url(for: world.origin))
+        try agent.add(server.clientKey)
+        // The agent holds the only copy: the key file is gone, and the scratch HOME has no ~/.ssh.
+        try FileManager.default.removeItem(at: server.clientKey)
+        try #require(try agent.keys().count == 1)
+
+        let result = try world.keos(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
+                                    environment: agent.environment)
+
+        #expect(result.status == 0, "\(result)\n\(server.log)")
+        try world.expectPromoted("\(result)")
+        #expect(server.log.contains("Accepted publickey"), "\(server.log)")
+    }
+
+    @Test("ssh: an empty ssh-agent and no key files: one line saying the agent holds no keys")
+    func sshEmptyAgent() throws {
+        let world = try SampleWorld()
+        let server = try SSHServer()
+        let agent = try SSHAgent()
+        defer { agent.stop() }
+        try world.pointOrigin(at: server.url(for: world.origin))
+        let originBefore = try world.refs(of: world.origin)
+
+        let result = try world.keos(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
+                                    environment: agent.environment)
+
+        let url = server.url(for: world.origin).replacingOccurrences(of: "\(server.user)@", with: "***@")
+        expectOneLineError(result, code: 1, mentions: [])
+        #expect(result.stderrLines == [
+            "error: authentication failed for \(url): the ssh-agent (SSH_AUTH_SOCK) holds no keys — add yours with ssh-add, or pass --ssh-key FILE",
+        ], "\(result)")
+        expectSameRefs(try world.refs(of: world.origin), originBefore, "origin")
+    }
+
+    @Test("ssh: a stale SSH_AUTH_SOCK (no agent there) still falls back to ~/.ssh/id_ed25519")
+    func sshStaleAgentSocket() throws {
+        let world = try SampleWorld()
+        let server = try SSHServer()
+        try world.pointOrigin(at: server.url(for: world.origin))
+        let home = try Self.homeWithDefaultKey(of: server)
+
+        let result = try CLI.run(["--yes", "--staging-status", world.stagingStatus.path, "--known-hosts", server.knownHosts.path],
+                                 in: world.clone, home: home.url, environment: ["SSH_AUTH_SOCK": home.url("gone/agent.sock").path])
 
         #expect(result.status == 0, "\(result)\n\(server.log)")
         try world.expectPromoted("\(result)")

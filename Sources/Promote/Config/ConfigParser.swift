@@ -210,11 +210,11 @@ public struct ConfigParser {
         if let pair = section["enabled"] { signing.enabled = try reader.boolean(pair.value, "signing.enabled") }
         if let pair = section["format"] {
             let value = try reader.choice(pair.value, "signing.format", among: SigningSettings.Format.allCases.map(\.rawValue))
-            signing.format = SigningSettings.Format(rawValue: value) ?? .openpgp
+            signing.format = SigningSettings.Format(rawValue: value)
         }
         if let pair = section["key"] {
             let key = try reader.string(pair.value, "signing.key")
-            signing.key = signing.format == .ssh ? resolvePath(key) : key
+            signing.key = SigningSettings.isKeyFile(key, format: signing.format) ? resolvePath(key) : key
         }
         return signing
     }

@@ -67,21 +67,40 @@ public struct PromoteConfig: Sendable, Equatable {
     }
 }
 
-/// Commit signing as configured (SPEC: `--sign`, OpenPGP through `gpg` or SSH through `ssh-keygen -Y sign`).
+/// Commit signing as asked for (`--sign`, `--signing-key`, config `signing`); `CommitSigner.resolve` fills the
+/// gaps from git's configuration.
 public struct SigningSettings: Sendable, Equatable {
     public enum Format: String, Sendable, CaseIterable {
         case openpgp, ssh
     }
 
+    /// Whether merge commits are signed (`--sign`, `signing.enabled`).
     public var enabled: Bool
-    public var format: Format
-    /// Key id (OpenPGP) or key file (SSH); `nil`: the signer's default.
+    /// `nil`: git's `gpg.format`, else OpenPGP.
+    public var format: Format?
+    /// Key id (OpenPGP), key file or literal public key (SSH); `nil`: git's `user.signingkey`.
     public var key: String?
 
-    public init(enabled: Bool = false, format: Format = .openpgp, key: String? = nil) {
+    public init(enabled: Bool = false, format: Format? = nil, key: String? = nil) {
         self.enabled = enabled
         self.format = format
         self.key = key
+    }
+
+    /// Whether `key` is an SSH public key itself (`ssh-ed25519 AAAA…`), not a file.
+    public static func isLiteralSSHKey(_ key: String) -> Bool {
+        ["ssh-", "ecdsa-", "sk-ssh-", "sk-ecdsa-"].contains { key.hasPrefix($0) } && key.contains(" ")
+    }
+
+    /// Whether `key` names a key file (to resolve like other paths): with format SSH, anything but a literal
+    /// public key; with no format (git's `gpg.format` decides), only what starts like a path (`~/`, `./`, `../`).
+    public static func isKeyFile(_ key: String, format: Format?) -> Bool {
+        if key.hasPrefix("key::") || isLiteralSSHKey(key) { return false }
+        switch format {
+        case .ssh: return true
+        case .openpgp: return false
+        case nil: return ["~/", "./", "../"].contains { key.hasPrefix($0) }
+        }
     }
 }
 

@@ -37,7 +37,7 @@ public struct PromoteOptions: Sendable, Equatable {
     /// Flux status of the production clusters (`status --production-status`, config `production.statusFiles`):
     /// `FILE` or `NAME=FILE`; only `status` reads them, to show what production runs.
     public var productionStatusFiles: [String] = []
-    /// Commit signing (config `signing`); read and checked, not used yet.
+    /// Signing of merge commits (`--sign`, `--signing-key`, config `signing`); `nil` or not enabled: unsigned.
     public var signing: SigningSettings?
     /// `--propose`: push `promote/<revision>` and open or update a pull request instead of writing the target.
     public var propose = false
@@ -78,6 +78,8 @@ public struct ServiceContext: Sendable {
     public var transferProgress: TransferProgressHandler?
     /// The pull-request API clients of `--propose`; `nil`: no API, a proposal shows the compare URL only.
     public var pullRequestHost: PullRequestHostFactory?
+    /// Whether a person can answer prompts (a signing program's passphrase); without one, nothing asks.
+    public var interactive = false
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },

@@ -37,6 +37,7 @@ public final class PromotionService {
     public func promote() -> CommandOutcome {
         run(.promote) { report in
             let state = try prepare(report: &report, verificationRequired: true)
+            if report.action == .fastForward, let note = unsignedFastForwardNote(state.plan) { report.warnings.append(note) }
             if report.action == .none || options.dryRun { return }
             guard context.confirm(report) else {
                 throw PromoteError(.runtime, "promotion cancelled; nothing was written")
@@ -406,15 +407,31 @@ public final class PromotionService {
         throw PromoteError(.targetMoved, "\(options.targetBranch) kept moving on \(options.remote) during the promotion; gave up after \(options.retries) retries — run again later")
     }
 
-    /// The commit the target should point at: the revision for a fast-forward, else a new merge commit.
+    /// The commit the target should point at: the revision for a fast-forward, else a new merge commit (signed
+    /// when signing is on; every re-plan signs its new commit again).
     private func commitFor(_ plan: Plan, state: PreparedState) throws -> ObjectID {
         guard case .merge = plan.action, let tree = plan.resultTree else { return plan.revision }
         let message = PromotionMessage.make(
             sourceBranch: options.sourceBranch, targetBranch: options.targetBranch, revision: plan.revision,
             shortRevision: repository.shortID(plan.revision), diff: plan.diff, verifiedOn: state.verifiedOn)
         let identity = CommitIdentity.resolve(environment: context.environment, repository: repository)
+        var sign: ((String) throws -> String)?
+        if let settings = options.signing, settings.enabled {
+            let signer = try CommitSigner.resolve(settings, gitConfig: repository.configString,
+                                                  committer: identity.committer, interactive: context.interactive)
+            sign = { [context] content in
+                context.log("signing the merge commit with \(signer.keyDescription) (\(signer.program))")
+                return try signer.sign(content, environment: context.environment)
+            }
+        }
         return try repository.createCommit(tree: tree, parents: [plan.targetTip, plan.revision], message: message,
-                                           author: identity.author, committer: identity.committer)
+                                           author: identity.author, committer: identity.committer, sign: sign)
+    }
+
+    /// With signing on, a fast-forward writes no commit of ours: the target gets the source's own commits.
+    private func unsignedFastForwardNote(_ plan: Plan) -> String? {
+        guard options.signing?.enabled == true else { return nil }
+        return "fast-forward: \(options.targetBranch) will point at \(options.sourceBranch)'s own commit \(repository.shortID(plan.revision)), which keos-promote does not sign (signing applies to merge commits); use --no-ff for a signed merge commit"
     }
 
     /// Pushes `commit` to `branch` on the remote without force, through a scratch ref (libgit2 pushes refs, not ids).

@@ -14,6 +14,8 @@ final class AuthenticationState {
     var httpAttempts = 0
     /// The diagnosis of a refused connection, shown instead of libgit2's generic message.
     var failure: String?
+    /// What `SSH_AUTH_SOCK` leads to, asked once, when an SSH server first asks for a key.
+    lazy var agent = SSHAgentState.query(socket: settings.explicitKey == nil ? settings.agentSocket : nil)
 
     /// At most this many credential requests per operation; libgit2 asks again after each refusal.
     static let maximumAttempts = 6
@@ -48,9 +50,10 @@ enum TransportCallbacks {
         }
         if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
             let user = username ?? "git"
-            let identities = state.settings.sshIdentities { FileManager.default.fileExists(atPath: $0) }
+            let identities = state.settings.sshIdentities(agent: state.agent) { FileManager.default.fileExists(atPath: $0) }
             guard state.attempts <= AuthenticationState.maximumAttempts, state.sshTried.count < identities.count else {
-                return fail(TransportFailure.sshRefused(state.displayURL, tried: state.sshTried, rsaKeys: state.rsaKeys))
+                return fail(TransportFailure.sshRefused(state.displayURL, tried: state.sshTried, rsaKeys: state.rsaKeys,
+                                                        agent: state.agent))
             }
             let identity = identities[state.sshTried.count]
             state.sshTried.append(identity)

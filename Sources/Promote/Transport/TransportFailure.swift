@@ -25,13 +25,22 @@ enum TransportFailure {
 
     static let rsaHint = "this libssh2 (1.10) cannot sign with RSA keys for OpenSSH 9 servers (they refuse ssh-rsa SHA-1 signatures); use an ed25519 key instead (ssh-keygen -t ed25519)"
 
-    /// The failure after every SSH identity was refused.
-    static func sshRefused(_ url: String, tried: [SSHIdentity], rsaKeys: [String]) -> String {
+    /// The failure after every SSH identity was refused (or there was none to offer); an agent that is empty or
+    /// does not answer is named as such.
+    static func sshRefused(_ url: String, tried: [SSHIdentity], rsaKeys: [String], agent: SSHAgentState = .absent) -> String {
         var message = "authentication failed for \(url)"
-        if tried.isEmpty {
-            message += ": no SSH key to offer — pass --ssh-key FILE (or KEOS_PROMOTE_SSH_KEY), start an ssh-agent (SSH_AUTH_SOCK), or create ~/.ssh/id_ed25519"
-        } else {
+        let agentNote: String? = switch agent {
+        case .empty: "the ssh-agent (SSH_AUTH_SOCK) holds no keys — add yours with ssh-add, or pass --ssh-key FILE"
+        case .unreachable: "no ssh-agent answers at SSH_AUTH_SOCK (a stale variable?) — start one and ssh-add your key, or pass --ssh-key FILE"
+        case .absent, .holding: nil
+        }
+        if !tried.isEmpty {
             message += ": the server refused " + tried.map(\.label).joined(separator: ", ")
+            if let agentNote { message += "; " + agentNote }
+        } else if let agentNote {
+            message += ": " + agentNote
+        } else {
+            message += ": no SSH key to offer — pass --ssh-key FILE (or KEOS_PROMOTE_SSH_KEY), start an ssh-agent (SSH_AUTH_SOCK), or create ~/.ssh/id_ed25519"
         }
         if !rsaKeys.isEmpty {
             message += "; \(rsaKeys.joined(separator: ", ")) is an RSA key: " + rsaHint

@@ -41,17 +41,43 @@ public struct TransportSettings: Sendable, Equatable {
         return nil
     }
 
-    /// The SSH identities to try, in order: the explicit key alone; else the agent, then the default key files.
-    func sshIdentities(fileExists: (String) -> Bool) -> [SSHIdentity] {
+    /// The ssh-agent `SSH_AUTH_SOCK` names, if any.
+    var agentSocket: String? { environment["SSH_AUTH_SOCK"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// The SSH identities to try, in order: the explicit key alone; else the agent (when it holds keys: an
+    /// agent that does not answer would end the attempt), then the default key files.
+    func sshIdentities(agent: SSHAgentState, fileExists: (String) -> Bool) -> [SSHIdentity] {
         if let key = explicitKey { return [.file(key)] }
         var identities: [SSHIdentity] = []
-        if let socket = environment["SSH_AUTH_SOCK"], !socket.isEmpty { identities.append(.agent) }
+        if case .holding = agent { identities.append(.agent) }
         if let home {
             for name in ["id_ed25519", "id_ecdsa"] where fileExists("\(home)/.ssh/\(name)") {
                 identities.append(.file("\(home)/.ssh/\(name)"))
             }
         }
         return identities
+    }
+}
+
+/// What `SSH_AUTH_SOCK` leads to.
+enum SSHAgentState: Equatable {
+    /// No `SSH_AUTH_SOCK`.
+    case absent
+    /// Nothing answers there (a stale variable).
+    case unreachable
+    /// An agent without keys.
+    case empty
+    /// An agent with this many keys.
+    case holding(Int)
+
+    /// Asks the agent at `socket`, if any.
+    static func query(socket: String?) -> SSHAgentState {
+        guard let socket else { return .absent }
+        switch SSHAgentQuery.keyCount(socket: socket) {
+        case nil: return .unreachable
+        case 0?: return .empty
+        case let count?: return .holding(count)
+        }
     }
 }
 

@@ -134,19 +134,7 @@ struct ExecCredentialPlugin: Sendable {
 
     /// The executable: a path as given, or the first match on `PATH`.
     func resolveCommand(_ command: String) -> String? {
-        let files = FileManager.default
-        if command.contains("/") {
-            return files.isExecutableFile(atPath: command) ? command : nil
-        }
-        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for folder in path.split(separator: ":") where !folder.isEmpty {
-            let candidate = "\(folder)/\(command)"
-            var isDirectory: ObjCBool = false
-            if files.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue, files.isExecutableFile(atPath: candidate) {
-                return candidate
-            }
-        }
-        return nil
+        ChildProcess.locate(command, environment: environment)
     }
 
     private struct WireOutput: Decodable {

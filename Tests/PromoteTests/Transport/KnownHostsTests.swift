@@ -99,12 +99,16 @@ import Testing
 
     @Test func credentialSelection() {
         var settings = TransportSettings(environment: ["HOME": "/home/u", "SSH_AUTH_SOCK": "/tmp/agent"])
-        #expect(settings.sshIdentities { _ in true } == [.agent, .file("/home/u/.ssh/id_ed25519"), .file("/home/u/.ssh/id_ecdsa")])
-        #expect(settings.sshIdentities { $0.hasSuffix("ecdsa") } == [.agent, .file("/home/u/.ssh/id_ecdsa")])
+        #expect(settings.agentSocket == "/tmp/agent")
+        #expect(settings.sshIdentities(agent: .holding(1)) { _ in true } == [.agent, .file("/home/u/.ssh/id_ed25519"), .file("/home/u/.ssh/id_ecdsa")])
+        #expect(settings.sshIdentities(agent: .holding(2)) { $0.hasSuffix("ecdsa") } == [.agent, .file("/home/u/.ssh/id_ecdsa")])
+        #expect(settings.sshIdentities(agent: .empty) { _ in true } == [.file("/home/u/.ssh/id_ed25519"), .file("/home/u/.ssh/id_ecdsa")],
+                "an empty agent is not offered")
+        #expect(settings.sshIdentities(agent: .unreachable) { _ in false } == [], "nor one that does not answer")
         settings.environment["KEOS_PROMOTE_SSH_KEY"] = "/k/env"
-        #expect(settings.sshIdentities { _ in true } == [.file("/k/env")])
+        #expect(settings.sshIdentities(agent: .holding(1)) { _ in true } == [.file("/k/env")])
         settings.sshKey = "/k/flag"
-        #expect(settings.sshIdentities { _ in true } == [.file("/k/flag")], "the flag wins, and is the only key tried")
+        #expect(settings.sshIdentities(agent: .holding(1)) { _ in true } == [.file("/k/flag")], "the flag wins, and is the only key tried")
         #expect(settings.httpToken == nil)
         settings.environment["GITHUB_TOKEN"] = "b"
         #expect(settings.httpToken?.variable == "GITHUB_TOKEN")
@@ -119,5 +123,16 @@ import Testing
         let message = TransportFailure.sshRefused(CredentialRedaction.redact("ssh://u:pw@h/r"), tried: [.file("/k/id_rsa")], rsaKeys: ["/k/id_rsa"])
         #expect(!message.contains("pw"))
         #expect(message.contains("/k/id_rsa is an RSA key") && message.contains("ed25519"))
+    }
+
+    @Test("an empty or silent agent is named as such; an agent that holds keys may hold only RSA ones")
+    func agentMessages() {
+        #expect(TransportFailure.sshRefused("ssh://h/r", tried: [], rsaKeys: [], agent: .empty)
+            == "authentication failed for ssh://h/r: the ssh-agent (SSH_AUTH_SOCK) holds no keys — add yours with ssh-add, or pass --ssh-key FILE")
+        #expect(TransportFailure.sshRefused("ssh://h/r", tried: [.file("/h/.ssh/id_ed25519")], rsaKeys: [], agent: .unreachable)
+            == "authentication failed for ssh://h/r: the server refused key /h/.ssh/id_ed25519; no ssh-agent answers at SSH_AUTH_SOCK (a stale variable?) — start one and ssh-add your key, or pass --ssh-key FILE")
+        #expect(TransportFailure.sshRefused("ssh://h/r", tried: [], rsaKeys: [], agent: .absent).contains("no SSH key to offer"))
+        let refused = TransportFailure.sshRefused("ssh://h/r", tried: [.agent], rsaKeys: [], agent: .holding(2))
+        #expect(refused.hasPrefix("authentication failed for ssh://h/r: the server refused the ssh-agent (if the agent holds only RSA keys: "))
     }
 }
