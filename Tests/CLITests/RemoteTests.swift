@@ -66,11 +66,15 @@ import TestSupport
         expectUnchanged(try world.snapshot(), snapshot)
     }
 
-    @Test("5: production keeps moving; retries run out; the other party's work stays on top")
-    func targetKeepsMoving() throws {
+    /// With the server's `receive.denyNonFastForwards` on and off: keos-promote never forces, so the policy
+    /// changes nothing; a moved target is the server's compare-and-swap refusing the stale old tip.
+    @Test("5: production keeps moving; retries run out; the other party's work stays on top",
+          arguments: [false, true])
+    func targetKeepsMoving(denyNonFastForwards: Bool) throws {
         let world = try SampleWorld()
         let daemon = try world.serveOrigin()
         defer { daemon.stop() }
+        if denyNonFastForwards { try GitDaemon.setConfig("receive.denyNonFastForwards", "true", in: world.origin) }
         try GitDaemon.installHook("pre-receive", script: Self.racingHook(limit: 100), in: world.origin)
         let localBefore = try RefState.local(world.clone)
         let snapshot = try world.snapshot()
@@ -100,11 +104,12 @@ import TestSupport
         expectUnchanged(try world.snapshot(), snapshot)
     }
 
-    @Test("0: production moved once: re-planned on the other party's commit")
-    func targetMovedOnce() throws {
+    @Test("0: production moved once: re-planned on the other party's commit", arguments: [false, true])
+    func targetMovedOnce(denyNonFastForwards: Bool) throws {
         let world = try SampleWorld()
         let daemon = try world.serveOrigin()
         defer { daemon.stop() }
+        if denyNonFastForwards { try GitDaemon.setConfig("receive.denyNonFastForwards", "true", in: world.origin) }
         try GitDaemon.installHook("pre-receive", script: Self.racingHook(limit: 1), in: world.origin)
         let snapshot = try world.snapshot()
 
