@@ -17,8 +17,15 @@ enum Libgit2 {
         // A changed file's blobs are read for rename detection, for its line counts and for its YAML facts:
         // keep small ones after the first read.
         _ = keos_git_set_cache_object_limit(GIT_OBJECT_BLOB, 64 * 1024)
+        // Trees above 4 KiB (libgit2's default limit) were inflated again by each reader: the merge, the graft,
+        // the diff and the component lookups all read the large folders (a components folder of 20,000 entries
+        // is 720 KB). Keep trees up to 1 MiB.
+        _ = keos_git_set_cache_object_limit(GIT_OBJECT_TREE, cachedTreeLimit)
         return true
     }()
+
+    /// The largest tree (in bytes) libgit2's object cache keeps; a larger one is freed when nothing holds it.
+    static let cachedTreeLimit = 1024 * 1024
 
     /// Touch this before a transfer over HTTP(S): TLS then trusts the CA bundle libgit2 was built with, as
     /// if it had loaded it during initialisation. Throws when the bundle cannot be loaded.

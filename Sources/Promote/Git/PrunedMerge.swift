@@ -15,11 +15,29 @@ struct PrunedMerge {
     /// Where the three trees differ, for one folder.
     private final class Folder {
         /// Names of entries that differ among the three sides (each side's entry is in its pruned tree).
-        var differing: Set<[UInt8]> = []
+        private(set) var differing: Set<[UInt8]> = []
+        /// `nameHash` of each differing name: a large folder's entries are checked without copying their names.
+        private var differingHashes: Set<Int> = []
         /// Differing names that are folders on all three sides, pruned recursively.
         var subfolders: [[UInt8]: Folder] = [:]
         /// The pruned tree of base, ours and theirs; `nil` where that side has nothing here that differs.
         var pruned: [git_oid?] = [nil, nil, nil]
+
+        func insertDiffering(_ name: [UInt8]) {
+            differing.insert(name)
+            differingHashes.insert(name.withUnsafeBytes(Folder.nameHash))
+        }
+
+        /// Whether the entry named `name` differs among the three sides.
+        func differs(_ name: UnsafeRawBufferPointer) -> Bool {
+            differingHashes.contains(Folder.nameHash(name)) && differing.contains(Array(name))
+        }
+
+        private static func nameHash(_ name: UnsafeRawBufferPointer) -> Int {
+            var hasher = Hasher()
+            hasher.combine(bytes: name)
+            return hasher.finalize()
+        }
     }
 
     /// A file of the merge result: full path, mode and object.
@@ -83,7 +101,7 @@ struct PrunedMerge {
             let present = row.compactMap { $0 }
             if present.count == 3, present[0].isIdentical(to: present[1]), present[0].isIdentical(to: present[2]) { return }
             let name = Repository.join([], present[0])
-            folder.differing.insert(name)
+            folder.insertDiffering(name)
             if present.count == 3, present.allSatisfy(\.isTree) {
                 let subfolder = try prune(try present.map { try repository.lookupTree($0.id) })
                 folder.subfolders[name] = subfolder
@@ -143,14 +161,21 @@ struct PrunedMerge {
                 entries.append((name[...], Self.treeMode, tree))
             }
         }
-        for entry in try ours?.treeEntries() ?? [] {
-            let name = UnsafeRawBufferPointer(start: entry.name, count: entry.nameLength)
-            if !folder.differing.contains(Array(name)) { entries.append((ArraySlice(name), entry.rawMode, entry.id.pointee)) }
-        }
-        guard !entries.isEmpty else { return nil }
+        // Our untouched entries are in Git's order already: the few new ones are sorted and merged in.
+        let kept = try (ours?.treeEntries() ?? []).filter { !folder.differs(UnsafeRawBufferPointer(start: $0.name, count: $0.nameLength)) }
+        guard !entries.isEmpty || !kept.isEmpty else { return nil }
         entries.sort { Self.order($0.name, $0.mode, $1.name, $1.mode) }
         var tree = TreeWriter()
-        for entry in entries { tree.append(name: entry.name, mode: entry.mode, id: entry.id) }
+        var next = entries.startIndex
+        for entry in kept {
+            let name = UnsafeRawBufferPointer(start: entry.name, count: entry.nameLength)
+            while next < entries.endIndex, Self.order(entries[next].name, entries[next].mode, name, entry.rawMode) {
+                tree.append(name: entries[next].name, mode: entries[next].mode, id: entries[next].id)
+                next += 1
+            }
+            tree.append(name: name, mode: entry.rawMode, id: entry.id.pointee)
+        }
+        for entry in entries[next...] { tree.append(name: entry.name, mode: entry.mode, id: entry.id) }
         return try repository.writeTree(tree)
     }
 
@@ -164,10 +189,11 @@ struct PrunedMerge {
     }
 
     /// Git's order of tree entries (a folder's name sorts as if it ended in `/`).
-    private static func order(_ lhs: ArraySlice<UInt8>, _ lhsMode: UInt32, _ rhs: ArraySlice<UInt8>, _ rhsMode: UInt32) -> Bool {
+    private static func order<L: Collection<UInt8>, R: Collection<UInt8>>(_ lhs: L, _ lhsMode: UInt32, _ rhs: R,
+                                                                         _ rhsMode: UInt32) -> Bool {
         for (left, right) in zip(lhs, rhs) where left != right { return left < right }
-        let left: UInt8 = lhs.count > rhs.count ? lhs[lhs.startIndex + rhs.count] : (lhsMode == treeMode ? 0x2F : 0)
-        let right: UInt8 = rhs.count > lhs.count ? rhs[rhs.startIndex + lhs.count] : (rhsMode == treeMode ? 0x2F : 0)
+        let left: UInt8 = lhs.count > rhs.count ? lhs.dropFirst(rhs.count).first! : (lhsMode == treeMode ? 0x2F : 0)
+        let right: UInt8 = rhs.count > lhs.count ? rhs.dropFirst(lhs.count).first! : (rhsMode == treeMode ? 0x2F : 0)
         return left < right
     }
 

@@ -77,7 +77,11 @@ struct TreeWriter {
 
     /// Appends an entry; entries must come in Git's order (as `TreeEntryRef.order` sorts them).
     mutating func append(name: some Collection<UInt8>, mode: UInt32, id: git_oid) {
-        bytes.append(contentsOf: String(mode, radix: 8).utf8)
+        // The mode in octal, without leading zeros (as Git writes it: `40000`, `100644`).
+        var digits = 0
+        var rest = mode
+        repeat { digits += 1; rest >>= 3 } while rest > 0
+        for position in (0..<digits).reversed() { bytes.append(UInt8(ascii: "0") + UInt8((mode >> (3 * position)) & 7)) }
         bytes.append(0x20)
         bytes.append(contentsOf: name)
         bytes.append(0)

@@ -192,9 +192,12 @@ import TestSupport
     /// A folder whose tree is larger than libgit2 caches is freed as soon as nothing holds it: its files must
     /// still be listed from a live tree (this once read freed memory and failed with a garbage object id).
     @Test func aFolderLargerThanTheObjectCacheIsListedWhole() throws {
+        // Each entry takes mode, name, NUL and a 20-byte id in the tree object.
+        let stem = String(repeating: "a-file-name-long-enough-to-grow-the-tree-", count: 5)
+        let count = Libgit2.cachedTreeLimit / (stem.count + 40) + 100
         var added: [String: FixtureFile] = [:]
-        for index in 0..<400 {
-            added["components/large/controllers/base/a-file-name-long-enough-to-grow-the-tree-\(index).yaml"] = .init(stringLiteral: "index: \(index)\n")
+        for index in 0..<count {
+            added["components/large/controllers/base/\(stem)\(index).txt"] = .init(stringLiteral: "index: \(index)\n")
         }
         let (fixture, production, main) = try Self.make(Shape(name: "a large new folder", base: Self.common,
                                                                production: ["README.md": "hello again\n"], main: added))
@@ -202,7 +205,7 @@ import TestSupport
         let oldTree = try repository.treeID(ofCommit: ObjectID(hex: production)!)
         let newTree = try repository.treeID(ofCommit: ObjectID(hex: main)!)
         let changes = try repository.diffTrees(old: oldTree, new: newTree)
-        #expect(changes.filter { $0.path.hasPrefix("components/large/") }.count == 400)
+        #expect(changes.filter { $0.path.hasPrefix("components/large/") }.count == count)
         #expect(changes == (try repository.diffTrees(old: oldTree, new: newTree, readingWholeTrees: true)))
     }
 }

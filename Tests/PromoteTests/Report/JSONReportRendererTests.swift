@@ -69,7 +69,7 @@ struct JSONReportRendererTests {
         #expect(json.contains(#""path" : "components/evil/base/\u202elmay.exe""#))
         #expect(json.contains(#"zero\u200bwidth\u2066iso\u2069.yaml"#))
         #expect(json.contains(#"evil\u001b[31m|`name`"#))
-        #expect(JSONReportRenderer.escapingInvisibles("\"\u{E0041}\"") == #""\udb40\udc41""#)
+        #expect(String(decoding: JSONText.string("\u{E0041}"), as: UTF8.self) == #""\udb40\udc41""#)
     }
 
     @Test("the fields the SPEC names are all there")
