@@ -140,7 +140,8 @@ public final class PromotionService {
             dryRun: options.dryRun
         )
         do {
-            try body(&report)
+            let lock = try lockClone(for: command)
+            try withExtendedLifetime(lock) { try body(&report) }
             return CommandOutcome(report: report)
         } catch let error as PromoteError {
             return CommandOutcome(report: report, failure: error)
@@ -418,7 +419,7 @@ public final class PromotionService {
 
     /// Pushes `commit` to the target branch through a scratch ref (libgit2 pushes refs, not ids).
     private func pushTarget(_ commit: ObjectID) throws {
-        let scratch = "refs/keos-promote/push/\(options.targetBranch)"
+        let scratch = scratchReference
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
         context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(options.targetBranch)")

@@ -1,0 +1,40 @@
+import CGit2
+import Foundation
+
+extension PromotionService {
+    /// The lock file in the clone's git folder (shared by its worktrees).
+    static let lockFileName = "keos-promote.lock"
+    /// Where `KEOS_PROMOTE_LOCK_TIMEOUT` is not set: how long a run waits for another run in the same clone.
+    static let defaultLockWait: TimeInterval = 60
+
+    /// Takes the clone's lock for a command that writes to it, so that two runs in one clone never interleave
+    /// their fetches, scratch refs and remote-tracking updates; `nil` when there is nothing to lock.
+    ///
+    /// Every command that fetches writes remote-tracking refs, so `diff`, `status` and `verify` lock too; only
+    /// read-only runs (`--no-fetch` without a push) do not. The `--url` mirror holds its own lock already.
+    /// The lock is an `flock`, released by the kernel when a run dies, so a killed run never blocks the next.
+    func lockClone(for command: PromotionReport.Command) throws -> FileLock? {
+        guard mirror == nil else { return nil }
+        let pushes = command == .promote && !options.dryRun
+        guard options.fetch || pushes else { return nil }
+        let wait = context.environment["KEOS_PROMOTE_LOCK_TIMEOUT"].flatMap { TimeInterval($0) }.map { max(0, $0) }
+            ?? Self.defaultLockWait
+        let lock = try FileLock(repository.commonDirectory + "/" + Self.lockFileName, guarding: "this clone",
+                                wait: wait, log: { context.log($0) })
+        // A run killed during its push may have left its scratch ref behind.
+        if pushes { try? repository.deleteReference(scratchReference) }
+        return lock
+    }
+
+    /// The ref a push sends from (libgit2 pushes refs, not ids); it exists only during a push.
+    var scratchReference: String { "refs/keos-promote/push/\(options.targetBranch)" }
+}
+
+extension Repository {
+    /// The git folder shared by all worktrees of the repository (the `.git` folder, or the bare repository).
+    var commonDirectory: String {
+        var path = String(cString: git_repository_commondir(pointer))
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+}
