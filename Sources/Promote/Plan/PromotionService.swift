@@ -252,7 +252,7 @@ public final class PromotionService {
         do {
             advertised = try repository.fetch(remote: options.remote, refspecs: refspecs, progress: context.transferProgress)
         } catch let error as GitError {
-            throw PromoteError(.runtime, CredentialRedaction.redact(error.description))
+            throw InterruptedTransfer.fetchFailed(error)
         }
         // A branch deleted on the remote must not be planned from a stale remote-tracking ref.
         for branch in branches where !advertised.contains("refs/heads/\(branch)") {
@@ -423,8 +423,12 @@ public final class PromotionService {
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
         context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(options.targetBranch)")
-        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"],
-                            progress: context.transferProgress)
+        do {
+            try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(options.targetBranch)"],
+                                progress: context.transferProgress)
+        } catch let error as GitError where !error.isConcurrentModification && InterruptedTransfer.isNetwork(error) {
+            throw InterruptedTransfer.pushFailed(error, target: options.targetBranch, remote: options.remote)
+        }
     }
 
     /// After a successful push: the remote-tracking ref follows, and a local target branch that pointed at the

@@ -37,7 +37,7 @@ import TestSupport
         let result = try CLI.binary().run(["--yes", "--staging-status", sample.status.path], cwd: world.clone, home: sample.home.url)
 
         #expect(sample.proxy.triggered > 0, "\(fault): the fault never struck\n\(result)")
-        expectOneLineError(result, code: 1, mentions: [fault.step, "origin"])
+        expectOneLineError(result, code: 1, mentions: [fault.step, "origin", "connection", "run again"])
         expectSameRefs(try world.refs(of: world.origin), originBefore, "origin")
         var expectedCloneRefs = cloneRefsBefore
         if fault.step == "push" {
