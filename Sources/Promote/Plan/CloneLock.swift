@@ -14,20 +14,45 @@ extension PromotionService {
     /// read-only runs (`--no-fetch` without a push) do not. The `--url` mirror holds its own lock already.
     /// The lock is an `flock`, released by the kernel when a run dies, so a killed run never blocks the next.
     func lockClone(for command: PromotionReport.Command) throws -> FileLock? {
-        guard mirror == nil else { return nil }
+        if let mirror {
+            if let start = mirror.interruptedRunStart { removeLocks(leftSince: start) }
+            return nil
+        }
         let pushes = command == .promote && !options.dryRun
         guard options.fetch || pushes else { return nil }
         let wait = context.environment["KEOS_PROMOTE_LOCK_TIMEOUT"].flatMap { TimeInterval($0) }.map { max(0, $0) }
             ?? Self.defaultLockWait
         let lock = try FileLock(repository.commonDirectory + "/" + Self.lockFileName, guarding: "this clone",
                                 wait: wait, log: { context.log($0) })
+        if let start = lock.interruptedRunStart { removeLocks(leftSince: start) }
         // A run killed during its push may have left its scratch ref behind.
         if pushes { try? repository.deleteReference(scratchReference) }
         return lock
     }
 
+    /// Removes the git lock files of the refs keos-promote writes that a killed run left behind (created after it
+    /// started): they would make every later fetch fail with "failed to lock file".
+    func removeLocks(leftSince start: Date) {
+        let shared = repository.commonDirectory + "/"
+        let refs = [options.sourceBranch, options.targetBranch].map { "refs/remotes/\(options.remote)/\($0)" }
+            + ["refs/heads/\(options.targetBranch)", scratchReference, "packed-refs"]
+        let locks = refs.map { shared + $0 + ".lock" } + [repository.gitDirectory.withTrailingSlash + "FETCH_HEAD.lock"]
+        for path in locks {
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  modified >= start.addingTimeInterval(-1) else { continue }
+            if (try? FileManager.default.removeItem(atPath: path)) != nil {
+                context.log("removed \(DisplayText.escaped(path)), left by an interrupted keos-promote run")
+            }
+        }
+    }
+
     /// The ref a push sends from (libgit2 pushes refs, not ids); it exists only during a push.
     var scratchReference: String { "refs/keos-promote/push/\(options.targetBranch)" }
+}
+
+extension String {
+    /// The path with one `/` at its end.
+    fileprivate var withTrailingSlash: String { hasSuffix("/") ? self : self + "/" }
 }
 
 extension Repository {

@@ -3,10 +3,14 @@ import Foundation
 /// An exclusive `flock(2)` on a lock file, held until the value is released.
 ///
 /// The kernel drops the lock when the holder exits, however it ends (even SIGKILL), so a stale lock file
-/// never blocks a later run. A second holder waits up to `wait` seconds, then gives up.
+/// never blocks a later run. A second holder waits up to `wait` seconds, then gives up. While held, the file
+/// names the holder and when it started; a clean release empties it, so the next holder can tell that the
+/// one before was killed (`interruptedRunStart`).
 public final class FileLock {
     /// The lock file.
     public let path: String
+    /// When the previous holder took the lock, if it ended without releasing it (killed); nil after a clean run.
+    public let interruptedRunStart: Date?
     private let descriptor: Int32
 
     /// Takes the lock on `path` (creating the file), waiting up to `wait` seconds for another holder.
@@ -40,7 +44,24 @@ public final class FileLock {
             usleep(100_000)
         }
         self.descriptor = descriptor
+        interruptedRunStart = Self.readStart(descriptor)
+        let note = "pid \(getpid()) started \(Date().timeIntervalSince1970)\n"
+        _ = ftruncate(descriptor, 0)
+        _ = note.withCString { pwrite(descriptor, $0, strlen($0), 0) }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        _ = ftruncate(descriptor, 0)
+        close(descriptor)
+    }
+
+    /// The start time a previous holder wrote (`pid N started SECONDS`), if any.
+    private static func readStart(_ descriptor: Int32) -> Date? {
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = pread(descriptor, &buffer, buffer.count, 0)
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[..<count], as: UTF8.self)
+        guard let field = text.split(whereSeparator: \.isWhitespace).last, let seconds = TimeInterval(field) else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
 }

@@ -12,6 +12,8 @@ public final class MirrorCache {
     /// The mirror's folder.
     public let path: String
     private let lock: FileLock
+    /// When the previous run in this mirror started, if it was killed before it released the lock.
+    public var interruptedRunStart: Date? { lock.interruptedRunStart }
 
     /// Opens (creating when missing) the mirror of `url`, holding its lock until this object is released.
     ///

@@ -70,6 +70,7 @@ import TestSupport
         run.kill()
         let killed = run.wait()
         sample.proxy.setFault(nil)
+        waitForServerWork(in: world.origin)
 
         let afterKill = try sample.originProduction()
         #expect(try afterKill == world.productionTip || sample.isPromotion(afterKill),
@@ -97,5 +98,34 @@ import TestSupport
         try expectFsckClean(world.origin, "the remote after the rerun (\(point))")
         try expectFsckClean(world.clone, "the clone after the rerun (\(point))")
         expectUnchanged(try world.snapshot(), cloneBefore)
+    }
+
+    @Test("git lock files a killed run left on its refs do not block the next run; others are left alone")
+    func staleRefLocks() throws {
+        let sample = try ServedSample(blobSize: 1024)
+        let world = sample.world
+        let gitFolder = world.clone.appendingPathComponent(".git")
+        let refLock = gitFolder.appendingPathComponent("refs/remotes/origin/main.lock")
+        let fetchHeadLock = gitFolder.appendingPathComponent("FETCH_HEAD.lock")
+
+        // No run was interrupted: a ref lock is someone else's (a git command of the user) and is not removed.
+        try Data().write(to: refLock)
+        let blocked = try sample.promote()
+        #expect(blocked.status == 1 && blocked.stderr.contains("main.lock"), "\(blocked)")
+        #expect(FileManager.default.fileExists(atPath: refLock.path))
+        #expect(try sample.originProduction() == world.productionTip)
+
+        // A run that was killed leaves its note in keos-promote.lock, and the locks it made after it started.
+        try Data("pid 999999 started \(Date().timeIntervalSince1970 - 5)\n".utf8)
+            .write(to: gitFolder.appendingPathComponent("keos-promote.lock"))
+        try Data().write(to: refLock)
+        try Data().write(to: fetchHeadLock)
+        let rerun = try sample.promote()
+        #expect(rerun.status == 0, "\(rerun)")
+        #expect(rerun.stderr.contains("main.lock, left by an interrupted keos-promote run"), "\(rerun)")
+        #expect(!FileManager.default.fileExists(atPath: refLock.path) && !FileManager.default.fileExists(atPath: fetchHeadLock.path))
+        #expect(try sample.isPromotion(sample.originProduction()))
+        let note = try String(contentsOf: gitFolder.appendingPathComponent("keos-promote.lock"), encoding: .utf8)
+        #expect(note.isEmpty, "a run that ends normally leaves no note: \(note)")
     }
 }
