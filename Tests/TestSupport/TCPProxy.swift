@@ -76,11 +76,11 @@ public final class TCPProxy: @unchecked Sendable {
     /// Listens on a free port of 127.0.0.1 and forwards every connection to 127.0.0.1:`upstreamPort`.
     public init(forwardingTo upstreamPort: UInt16, fault: Fault? = nil) throws {
         self.upstreamPort = upstreamPort
-        let fd = socket(AF_INET, Self.streamType, 0)
+        let fd = socket(AF_INET, Loopback.streamType, 0)
         guard fd >= 0 else { throw TestSupportError("socket() failed: errno \(errno)") }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.loopback(port: 0)
+        var address = Loopback.address(port: 0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -148,7 +148,7 @@ public final class TCPProxy: @unchecked Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            let server = Self.connectLoopback(port: upstreamPort)
+            let server = Loopback.connect(port: upstreamPort)
             let admitted = state.update { state -> Bool in
                 guard !state.stopped, server >= 0 else { return false }
                 state.connections += 1
@@ -252,35 +252,4 @@ public final class TCPProxy: @unchecked Sendable {
             shutdown(server, Int32(SHUT_RDWR))
         }
     }
-
-    private static func connectLoopback(port: UInt16) -> Int32 {
-        let fd = socket(AF_INET, streamType, 0)
-        guard fd >= 0 else { return -1 }
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return -1
-        }
-        return fd
-    }
-
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        #if canImport(Darwin)
-        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
-        #endif
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
-    #if canImport(Glibc)
-    private static let streamType = Int32(SOCK_STREAM.rawValue)
-    #else
-    private static let streamType = SOCK_STREAM
-    #endif
 }
