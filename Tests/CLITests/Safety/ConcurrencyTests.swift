@@ -125,6 +125,13 @@ import TestSupport
         let readOnly = try CLI.run(["diff", "--no-fetch", "--skip-verify"], in: world.clone)
         #expect(readOnly.status == 0, "\(readOnly)")
 
+        // A worktree of the clone shares its refs, so it shares the lock too.
+        let worktree = world.directory.url("worktree")
+        try world.git("worktree", "add", "--quiet", "--detach", worktree.path, "main")
+        let fromWorktree = try CLI.run(["--yes", "--staging-status", served.status.path], in: worktree,
+                                       environment: ["KEOS_PROMOTE_LOCK_TIMEOUT": "0"])
+        expectOneLineError(fromWorktree, code: 1, mentions: ["another keos-promote run", lockFile.path])
+
         holder.release()
         // The lock file left behind (as by a killed run) does not block anyone.
         #expect(FileManager.default.fileExists(atPath: lockFile.path))
