@@ -93,10 +93,10 @@ public final class GitDaemon: @unchecked Sendable {
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).
     public static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, socketStreamType, 0)
+        let fd = socket(AF_INET, Loopback.streamType, 0)
         guard fd >= 0 else { throw TestSupportError("socket() failed: errno \(errno)") }
         defer { close(fd) }
-        var address = loopback(port: 0)
+        var address = Loopback.address(port: 0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -111,30 +111,9 @@ public final class GitDaemon: @unchecked Sendable {
 
     /// True when something accepts TCP connections on 127.0.0.1:`port`.
     public static func accepts(port: UInt16) -> Bool {
-        let fd = socket(AF_INET, socketStreamType, 0)
+        let fd = Loopback.connect(port: port)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return connected == 0
+        close(fd)
+        return true
     }
-
-    private static func loopback(port: UInt16) -> sockaddr_in {
-        var address = sockaddr_in()
-        #if canImport(Darwin)
-        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
-        #endif
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
-    #if canImport(Glibc)
-    private static let socketStreamType = Int32(SOCK_STREAM.rawValue)
-    #else
-    private static let socketStreamType = SOCK_STREAM
-    #endif
 }

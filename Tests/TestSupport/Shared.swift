@@ -29,4 +29,7 @@ public final class Mutex<Value>: @unchecked Sendable {
 
     public func get() -> Value { lock.withLock { value } }
     public func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    /// Reads and changes the value under the lock in one step.
+    @discardableResult
+    public func update<T>(_ body: (inout Value) throws -> T) rethrows -> T { try lock.withLock { try body(&value) } }
 }

@@ -141,7 +141,8 @@ public final class PromotionService {
             dryRun: options.dryRun
         )
         do {
-            try body(&report)
+            let lock = try lockClone(for: command)
+            try withExtendedLifetime(lock) { try body(&report) }
             return CommandOutcome(report: report)
         } catch let error as PromoteError {
             return CommandOutcome(report: report, failure: error)
@@ -253,7 +254,7 @@ public final class PromotionService {
         do {
             advertised = try repository.fetch(remote: options.remote, refspecs: refspecs, progress: context.transferProgress)
         } catch let error as GitError {
-            throw PromoteError(.runtime, CredentialRedaction.redact(error.description))
+            throw InterruptedTransfer.fetchFailed(error)
         }
         // A branch deleted on the remote must not be planned from a stale remote-tracking ref.
         for branch in branches where !advertised.contains("refs/heads/\(branch)") {
@@ -436,12 +437,16 @@ public final class PromotionService {
 
     /// Pushes `commit` to `branch` on the remote without force, through a scratch ref (libgit2 pushes refs, not ids).
     func push(_ commit: ObjectID, to branch: String) throws {
-        let scratch = "refs/keos-promote/push/\(branch)"
+        let scratch = scratchReference(for: branch)
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
         context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(branch)")
-        try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(branch)"],
-                            progress: context.transferProgress)
+        do {
+            try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(branch)"],
+                                progress: context.transferProgress)
+        } catch let error as GitError where !error.isConcurrentModification && InterruptedTransfer.isNetwork(error) {
+            throw InterruptedTransfer.pushFailed(error, target: branch, remote: options.remote)
+        }
     }
 
     /// After a successful push: the remote-tracking ref follows, and a local target branch that pointed at the

@@ -11,7 +11,9 @@ public final class MirrorCache {
     public let repository: Repository
     /// The mirror's folder.
     public let path: String
-    private let lockDescriptor: Int32
+    private let lock: FileLock
+    /// When the previous run in this mirror started, if it was killed before it released the lock.
+    public var interruptedRunStart: Date? { lock.interruptedRunStart }
 
     /// Opens (creating when missing) the mirror of `url`, holding its lock until this object is released.
     ///
@@ -32,7 +34,7 @@ public final class MirrorCache {
         } catch {
             throw PromoteError(.runtime, "cannot create the cache folder \(folder): \(error.localizedDescription)")
         }
-        lockDescriptor = try Self.lock(folder + "/" + name + ".lock", wait: wait, log: log)
+        lock = try FileLock(folder + "/" + name + ".lock", guarding: "the mirror", wait: wait, log: log)
         do {
             let cleanURL = Self.withoutCredentials(url)
             if FileManager.default.fileExists(atPath: path + "/HEAD") {
@@ -45,13 +47,10 @@ public final class MirrorCache {
             try repository.ensureRemote(remote, url: cleanURL)
             if cleanURL != url { repository.transport.instanceURLs[remote] = url }
         } catch {
-            close(lockDescriptor)
             if let error = error as? GitError { throw PromoteError(.runtime, CredentialRedaction.redact(error.description)) }
             throw error
         }
     }
-
-    deinit { close(lockDescriptor) }
 
     /// `$XDG_CACHE_HOME/keos-promote`, else `~/.cache/keos-promote`.
     public static func cacheFolder(environment: [String: String]) -> String {
@@ -84,32 +83,6 @@ public final class MirrorCache {
         // A lone token (`https://TOKEN@host`) is a secret too; so is anything beside a password.
         let keep = userInfo.contains(":") ? String(user) + "@" : ""
         return String(url[..<schemeEnd.upperBound]) + keep + String(rest[rest.index(after: at)...])
-    }
-
-    /// Takes the lock file, waiting up to `wait` seconds while another run holds it.
-    private static func lock(_ path: String, wait: TimeInterval, log: (String) -> Void) throws -> Int32 {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw PromoteError(.runtime, "cannot open the cache lock \(path): \(String(cString: strerror(errno)))")
-        }
-        let deadline = Date().addingTimeInterval(wait)
-        var told = false
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK || errno == EINTR else {
-                close(descriptor)
-                throw PromoteError(.runtime, "cannot lock \(path): \(String(cString: strerror(errno)))")
-            }
-            if Date() >= deadline {
-                close(descriptor)
-                throw PromoteError(.runtime, "another keos-promote run has been using the mirror for over \(Int(wait))s (lock \(path)); try again later")
-            }
-            if !told {
-                log("waiting for another keos-promote run that uses the mirror (lock \(path))")
-                told = true
-            }
-            usleep(100_000)
-        }
-        return descriptor
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Promote
+import TestSupport
 
 /// The event reader gives what Yams and `YAMLValueConverter` give: the same values, the same reasons to skip.
 @Suite struct YAMLEventReaderTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Promote
 
 /// The report's JSON writer against what it replaced: the report's `Encodable` conformance through
