@@ -241,6 +241,8 @@ struct ManualPage {
         ".Fl \\-propose",
         "uses to open the pull request (GitHub) or merge request (GitLab); never printed. Without it, the body and the",
         "compare URL are printed instead.",
+        ".It Ev KEOS_PROMOTE_LOCK_TIMEOUT",
+        "Seconds a run waits for another run in the same clone to finish (default 60), then stops with exit 1.",
         ".El",
         ".Sh EXIT STATUS",
         ".Bl -tag -width 3n",
