@@ -311,6 +311,10 @@ final class ProposalWorld: @unchecked Sendable {
         #expect(try env.world.refs(of: env.world.origin) == before)
         #expect(try env.api.requests().isEmpty)
         #expect(result.stdout.contains("would propose"), "\(result)")
+
+        let signed = try env.propose("--skip-verify", "--dry-run", "--sign")
+        #expect(signed.status == 0, "\(signed)")
+        #expect(signed.stderr.contains("signing does not apply to a proposal"), "\(signed)")
     }
 
     @Test("GitLab: opens the merge request, updates it, and a newer revision closes the older one with a note")

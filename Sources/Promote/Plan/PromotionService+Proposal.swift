@@ -16,6 +16,9 @@ extension PromotionService {
             guard state.plan.action != .none else { return }
             let branch = Self.proposalBranch(state.revision)
             report.action = .propose
+            if options.signing?.enabled == true {
+                report.warnings.append("signing does not apply to a proposal: keos-promote writes no merge commit; the merge commit is made when the pull request is merged")
+            }
             report.result = .init(pushed: false, commit: state.revision, branch: branch)
             if let file = options.bodyFile {
                 try writeBodyFile(ProposalBody.full(report), to: file)
