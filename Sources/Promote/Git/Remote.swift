@@ -17,6 +17,8 @@ final class TransferContext {
     var lastBytes = 0
     /// Credentials, host keys and the diagnosis of a refused connection (see `TransportCallbacks`).
     var authentication: AuthenticationState?
+    /// For each reference a push updates: what it pointed at on the remote when the push began (nil: absent).
+    var remoteTargetsBeforePush: [String: ObjectID?] = [:]
 }
 
 /// libgit2 callbacks as capture-free C function pointers; context arrives through the payload.
@@ -26,6 +28,18 @@ enum RemoteCallbacks {
         let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
         let name = reference.map { GitPath.decode($0) } ?? "?"
         context.rejections.append((name, GitPath.decode(status)))
+        return 0
+    }
+
+    /// Records, before the pack is sent, what each reference to update points at on the remote.
+    static let pushNegotiation: git_push_negotiation = { updates, count, payload in
+        guard let payload, let updates else { return 0 }
+        let context = Unmanaged<TransferContext>.fromOpaque(payload).takeUnretainedValue()
+        for index in 0..<count {
+            guard let update = updates[index]?.pointee, let name = update.dst_refname else { continue }
+            var old = update.src
+            context.remoteTargetsBeforePush[GitPath.decode(name)] = git_oid_is_zero(&old) == 1 ? nil : ObjectID(old)
+        }
         return 0
     }
 
@@ -120,8 +134,11 @@ extension Repository {
     ///
     /// A reference the server refuses is a failure even though libgit2 reports success:
     /// throws `PushRejected` listing every refused reference with the server's reason. Reports progress to
-    /// `progress` when given.
-    public func push(remote name: String, refspecs: [String], progress: TransferProgressHandler? = nil) throws {
+    /// `progress` when given. Returns what each updated reference pointed at on the remote when the push began
+    /// (nil: it did not exist), so that a caller can tell a push that changed nothing — the remote already had
+    /// the commit — from one that moved the branch.
+    @discardableResult
+    public func push(remote name: String, refspecs: [String], progress: TransferProgressHandler? = nil) throws -> [String: ObjectID?] {
         let remote = try lookupRemote(name)
         let context = TransferContext()
         context.progress = progress
@@ -130,6 +147,7 @@ extension Repository {
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
         options.callbacks.push_update_reference = RemoteCallbacks.pushUpdateReference
+        options.callbacks.push_negotiation = RemoteCallbacks.pushNegotiation
         options.callbacks.sideband_progress = RemoteCallbacks.serverMessage
         options.callbacks.credentials = TransportCallbacks.credentials
         options.callbacks.certificate_check = TransportCallbacks.certificateCheck
@@ -151,6 +169,7 @@ extension Repository {
                                serverMessage: context.serverMessages)
         }
         context.reportDone()
+        return context.remoteTargetsBeforePush
     }
 }
 

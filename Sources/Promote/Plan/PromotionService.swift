@@ -382,7 +382,14 @@ public final class PromotionService {
             try context.beforePush?(attempt)
             let rejection: String
             do {
-                try push(commit, to: options.targetBranch)
+                if try push(commit, to: options.targetBranch) {
+                    // Another run pushed this very commit meanwhile (a merge made in the same second by the same
+                    // identity is the same commit): the target already has the promotion; nothing was written.
+                    context.log("\(options.targetBranch) on \(options.remote) already pointed at \(repository.shortID(commit)), pushed by another run; nothing left to promote")
+                    try fetchBranches([options.targetBranch])
+                    apply(try makePlan(revision: state.revision, targetTip: try branchTip(options.targetBranch)), to: &report)
+                    return
+                }
                 try recordPush(of: commit, replacing: plan.targetTip)
                 report.result = .init(pushed: true, commit: commit)
                 context.log("pushed \(options.targetBranch): \(repository.shortID(plan.targetTip)) → \(repository.shortID(commit))")
@@ -436,14 +443,17 @@ public final class PromotionService {
     }
 
     /// Pushes `commit` to `branch` on the remote without force, through a scratch ref (libgit2 pushes refs, not ids).
-    func push(_ commit: ObjectID, to branch: String) throws {
+    /// Returns whether the remote's branch already pointed at `commit`, so the push changed nothing.
+    @discardableResult
+    func push(_ commit: ObjectID, to branch: String) throws -> Bool {
         let scratch = scratchReference(for: branch)
         try repository.setReference(scratch, to: commit, message: "keos-promote: prepare push")
         defer { try? repository.deleteReference(scratch) }
         context.log("pushing \(repository.shortID(commit)) to \(options.remote) \(branch)")
         do {
-            try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(branch)"],
-                                progress: context.transferProgress)
+            let before = try repository.push(remote: options.remote, refspecs: ["\(scratch):refs/heads/\(branch)"],
+                                             progress: context.transferProgress)
+            return before["refs/heads/\(branch)"] == .some(commit)
         } catch let error as GitError where !error.isConcurrentModification && InterruptedTransfer.isNetwork(error) {
             throw InterruptedTransfer.pushFailed(error, target: branch, remote: options.remote)
         }

@@ -78,6 +78,31 @@ import TestSupport
             == ["other party 2", "other party 1", "other party 0"])
     }
 
+    /// Two runs that merge in the same second make the very same commit; the one that pushes second finds the
+    /// target already there and reports nothing to promote, not a push.
+    @Test func aTargetAlreadyAtTheVerySameCommitIsNothingToPromote() throws {
+        let setup = try Self.setup()
+        defer { setup.daemon.stop() }
+        let landed = Mutex<String?>(nil)
+        let context = ServiceContext(environment: [:], beforePush: { attempt in
+            guard attempt == 0 else { return }
+            // The merge commit is written but not referenced yet: another party pushes exactly that commit.
+            let unreachable = try setup.fixture.git("fsck", "--unreachable", "--no-reflogs", "--no-progress", in: setup.clone)
+                .split(separator: "\n").filter { $0.hasPrefix("unreachable commit ") }.map { String($0.split(separator: " ")[2]) }
+            let commit = try #require(unreachable.count == 1 ? unreachable.first : nil, "one new commit: \(unreachable)")
+            try setup.fixture.git("push", "--quiet", "origin", "\(commit):refs/heads/production", in: setup.clone)
+            landed.set(commit)
+        })
+        let outcome = try PromotionService(options: Self.options(setup.clone), context: context).promote()
+
+        #expect(outcome.failure == nil, "\(String(describing: outcome.failure))")
+        let commit = try #require(landed.get())
+        #expect(try setup.fixture.revParse("production", in: setup.fixture.origin) == commit)
+        #expect(outcome.report.action == .none && !outcome.report.result.pushed, "\(outcome.report.action) \(outcome.report.result)")
+        #expect(outcome.report.target.revision?.hex == commit)
+        #expect(try setup.fixture.revParse("refs/remotes/origin/production", in: setup.clone) == commit)
+    }
+
     @Test func promotingTwiceWritesNothingTheSecondTime() throws {
         let setup = try Self.setup()
         defer { setup.daemon.stop() }
