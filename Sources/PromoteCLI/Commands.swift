@@ -65,6 +65,7 @@ struct PromoteCommand: ParsableCommand {
     var retries: Int?
 
     @OptionGroup(title: "Proposing") var proposal: ProposalOptions
+
     @Flag(help: "Sign the merge commit (OpenPGP through gpg, or SSH through ssh-keygen; git's gpg.format decides, or the config file's signing.format).")
     var sign = false
 
@@ -81,14 +82,15 @@ struct PromoteCommand: ParsableCommand {
     }
 
     func run() throws {
-        try CommandRunner(common: common, assumeYes: yes, bodyFile: proposal.bodyFile).run(.promote, configure: { (options: inout PromoteOptions) throws(PromoteError) in
+        let runner = CommandRunner(common: common, assumeYes: yes, bodyFile: proposal.bodyFile)
+        try runner.run(.promote, configure: { (options: inout PromoteOptions) throws(PromoteError) in
             options.revision = revision
             options.dryRun = dryRun
             if let fastForward { options.fastForward = fastForward.policy }
             if let retries { options.retries = retries }
             proposal.apply(to: &options)
             try applySigning(to: &options)
-        }) { service in proposal.propose ? service.propose() : service.promote() }
+        }) { $0.promote() }
     }
 
     /// `--sign` turns signing on and `--signing-key` picks the key; a key without signing on is a mistake.

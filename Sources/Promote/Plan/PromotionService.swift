@@ -33,9 +33,10 @@ public final class PromotionService {
 
     // MARK: Commands
 
-    /// `promote`: verify, plan and (unless a dry run) write the promotion.
+    /// `promote`: verify, plan and (unless a dry run) write the promotion — or, with `--propose`, propose it.
     public func promote() -> CommandOutcome {
-        run(.promote) { report in
+        if options.propose { return propose() }
+        return run(.promote) { report in
             let state = try prepare(report: &report, verificationRequired: true)
             if report.action == .fastForward, let note = unsignedFastForwardNote(state.plan) { report.warnings.append(note) }
             if report.action == .none || options.dryRun { return }
