@@ -62,7 +62,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "keos-promote",
-            dependencies: ["PromoteCLI"]
+            dependencies: ["PromoteCLI"],
+            // `--static-swift-stdlib` links with `-export-dynamic`, which puts every symbol of the package and its
+            // dependencies (32,000, most of them BoringSSL's and NIO's) in the dynamic symbol table for the loader
+            // and the Swift runtime to go through at start. The executable needs none of them exported: the one
+            // a shared library calls (`mbedtls_x509_crt_parse_file`, CDeferredTrust) stays exported regardless.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         .target(
             name: "TestSupport",

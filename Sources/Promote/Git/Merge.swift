@@ -27,6 +27,9 @@ extension Repository {
             let theirTree = try treeID(ofCommit: theirs)
             let merged = try PrunedMerge(repository: self).merge(base: baseTree, ours: ourTree, theirs: theirTree, options: options)
             outcome = merged.outcome
+            if case .clean(let tree) = outcome, let changes = merged.resultChanges {
+                knownDifferences.store(changes, old: ourTree, new: tree)
+            }
             conflicts = try directoryRenameConflicts(
                 ours: SideChanges(repository: self, base: baseTree, tip: ourTree, files: merged.ourChanges),
                 theirs: SideChanges(repository: self, base: baseTree, tip: theirTree, files: merged.theirChanges))

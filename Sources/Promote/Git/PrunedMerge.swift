@@ -52,6 +52,8 @@ struct PrunedMerge {
         var outcome: MergeOutcome
         var ourChanges: (old: [PathEntry], new: [PathEntry])
         var theirChanges: (old: [PathEntry], new: [PathEntry])
+        /// A clean merge's files that differ from ours (as `differingFiles` would list ours against the result).
+        var resultChanges: (old: [PathEntry], new: [PathEntry])?
     }
 
     init(repository: Repository) throws {
@@ -72,23 +74,43 @@ struct PrunedMerge {
         // What each side changed: the pruned trees differ from the base's exactly where the whole trees do.
         let ourChanges = try Repository.differingFiles(old: pruned[0], new: pruned[1], load: scratch.lookupTree)
         let theirChanges = try Repository.differingFiles(old: pruned[0], new: pruned[2], load: scratch.lookupTree)
-        return Merged(outcome: try merge(pruned, root: root, ours: ours, theirs: theirs, options: options),
-                      ourChanges: ourChanges, theirChanges: theirChanges)
+        let (outcome, resultChanges) = try merge(pruned, root: root, ours: ours, theirs: theirs, options: options)
+        return Merged(outcome: outcome, ourChanges: ourChanges, theirChanges: theirChanges, resultChanges: resultChanges)
     }
 
-    private func merge(_ pruned: [Owned], root: Folder, ours: ObjectID, theirs: ObjectID,
-                       options: git_merge_options) throws -> MergeOutcome {
+    private func merge(_ pruned: [Owned], root: Folder, ours: ObjectID, theirs: ObjectID, options: git_merge_options)
+        throws -> (MergeOutcome, (old: [PathEntry], new: [PathEntry])?) {
         var options = options
         var index: OpaquePointer?
         try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
                   "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
         defer { git_index_free(index) }
         if git_index_has_conflicts(index) == 1 {
-            return .conflicts(try repository.conflictPaths(in: index!))
+            return (.conflicts(try repository.conflictPaths(in: index!)), nil)
         }
         let files = try resultFiles(of: index!)
         let merged = try graft(root, ours: try repository.lookupTree(ours), files: files[...], at: 0)
-        return .clean(tree: ObjectID(try merged ?? repository.writeTree(TreeWriter())))
+        // Ours and the result differ only below the differing names: our pruned tree's files against the merge's.
+        let ourFiles = try Repository.differingFiles(old: nil, new: pruned[1], load: scratch.lookupTree).new
+        return (.clean(tree: ObjectID(try merged ?? repository.writeTree(TreeWriter()))), Self.changes(from: ourFiles, to: files))
+    }
+
+    /// The files of `ours` and of `result` that are not the same (path, mode and object) on the other side.
+    private static func changes(from ours: [PathEntry], to result: [ResultFile]) -> (old: [PathEntry], new: [PathEntry]) {
+        var unmatched = Dictionary(ours.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var new: [PathEntry] = []
+        for file in result {
+            if let our = unmatched[file.path], our.mode == file.mode, Self.sameObject(our.id, file.id) {
+                unmatched[file.path] = nil
+            } else {
+                new.append(PathEntry(path: file.path, mode: file.mode, id: file.id))
+            }
+        }
+        return (ours.filter { unmatched[$0.path] != nil }, new)
+    }
+
+    private static func sameObject(_ lhs: git_oid, _ rhs: git_oid) -> Bool {
+        withUnsafeBytes(of: lhs) { left in withUnsafeBytes(of: rhs) { right in left.elementsEqual(right) } }
     }
 
     // MARK: Pruning

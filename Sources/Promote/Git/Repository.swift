@@ -9,6 +9,8 @@ public final class Repository: @unchecked Sendable {
     let openedPath: String
     /// Merge bases already computed: commits never change, and planning asks about the same pair often.
     private let mergeBaseCache = MergeBaseCache()
+    /// Differing files the merge already knows (our tree against its result), for the diff that follows.
+    let knownDifferences = DifferenceCache()
     /// Credentials and trusted host keys for fetches and pushes.
     public var transport = TransportSettings()
 
@@ -402,5 +404,24 @@ final class MergeBaseCache: @unchecked Sendable {
         let computed = try compute()
         lock.withLock { bases[pair] = computed }
         return computed
+    }
+}
+
+/// `differingFiles` results recorded by whoever computed them on the way (the merge, for ours against its result).
+final class DifferenceCache: @unchecked Sendable {
+    private struct Pair: Hashable {
+        let old: ObjectID
+        let new: ObjectID
+    }
+
+    private let lock = NSLock()
+    private var known: [Pair: (old: [PathEntry], new: [PathEntry])] = [:]
+
+    func store(_ files: (old: [PathEntry], new: [PathEntry]), old: ObjectID, new: ObjectID) {
+        lock.withLock { known[Pair(old: old, new: new)] = files }
+    }
+
+    func files(old: ObjectID, new: ObjectID) -> (old: [PathEntry], new: [PathEntry])? {
+        lock.withLock { known[Pair(old: old, new: new)] }
     }
 }

@@ -85,7 +85,8 @@ extension Repository {
     /// The files that differ between two trees, on each side, in path order; identical subtrees are skipped
     /// without being read, so the cost follows the size of the change, not of the trees.
     func differingFiles(old: ObjectID?, new: ObjectID) throws -> (old: [PathEntry], new: [PathEntry]) {
-        try Self.differingFiles(old: old.map { try lookupTree($0) }, new: try lookupTree(new), load: lookupTree)
+        if let old, let known = knownDifferences.files(old: old, new: new) { return known }
+        return try Self.differingFiles(old: old.map { try lookupTree($0) }, new: try lookupTree(new), load: lookupTree)
     }
 
     /// The same for trees already loaded, reading subtrees with `load`.

@@ -123,6 +123,34 @@ import TestSupport
         }
     }
 
+    /// The merge hands the diff the files where ours and its result differ: the same the diff's own walk finds.
+    @Test(arguments: shapes.map(\.name) + (1...16).map { "seed \($0)" })
+    func theMergeKnowsWhereItsResultDiffersFromOurs(scenario: String) throws {
+        let (fixture, production, main) = try scenario.hasPrefix("seed ")
+            ? MergeOracleTests.divergent(seed: UInt64(scenario.dropFirst(5))!, mainEdits: 8, productionEdits: 5)
+            : Self.make(try #require(Self.shapes.first { $0.name == scenario }))
+        let repository = try Repository.open(at: fixture.origin.path)
+        let ours = ObjectID(hex: production)!, theirs = ObjectID(hex: main)!
+        let base = try #require(try repository.mergeBase(ours, theirs))
+        let ourTree = try repository.treeID(ofCommit: ours)
+        let merged = try PrunedMerge(repository: repository).merge(
+            base: repository.treeID(ofCommit: base), ours: ourTree, theirs: repository.treeID(ofCommit: theirs),
+            options: Repository.mergeOptions())
+        guard case .clean(let tree) = merged.outcome else {
+            #expect(merged.resultChanges == nil)
+            return
+        }
+        let known = try #require(merged.resultChanges)
+        // A second handle knows nothing of the merge: it walks both trees.
+        let walked = try Repository.open(at: fixture.origin.path).differingFiles(old: ourTree, new: tree)
+        func listed(_ files: [PathEntry]) -> [String] {
+            files.map { "\(String(decoding: $0.path, as: UTF8.self)) \(String($0.mode, radix: 8)) \(ObjectID($0.id))" }.sorted()
+        }
+        #expect(listed(known.old) == listed(walked.old))
+        #expect(listed(known.new) == listed(walked.new))
+        #expect(!(known.old + known.new).isEmpty || ourTree == tree)
+    }
+
     @Test func componentLookupsAgreeWithListingTheFolder() throws {
         let (fixture, _, main) = try Self.make(Self.shapes[3])
         let repository = try Repository.open(at: fixture.origin.path)
