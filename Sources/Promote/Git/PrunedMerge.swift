@@ -119,21 +119,23 @@ struct PrunedMerge {
     private func prune(_ trees: [Owned?]) throws -> Folder {
         let folder = Folder()
         var writers = [TreeWriter](repeating: TreeWriter(), count: 3)
-        try walkInStep(try trees.map { try $0?.treeEntries() ?? [] }) { row in
-            let present = row.compactMap { $0 }
-            if present.count == 3, present[0].isIdentical(to: present[1]), present[0].isIdentical(to: present[2]) { return }
-            let name = Repository.join([], present[0])
-            folder.insertDiffering(name)
-            if present.count == 3, present.allSatisfy(\.isTree) {
-                let subfolder = try prune(try present.map { try repository.lookupTree($0.id) })
-                folder.subfolders[name] = subfolder
-                for side in 0..<3 {
-                    if let tree = subfolder.pruned[side] { writers[side].append(name: name, mode: Self.treeMode, id: tree) }
+        try withTreeEntries(of: trees) { lists in
+            try walkInStep(lists) { row in
+                let present = row.compactMap { $0 }
+                if present.count == 3, present[0].isIdentical(to: present[1]), present[0].isIdentical(to: present[2]) { return }
+                let name = Repository.join([], present[0])
+                folder.insertDiffering(name)
+                if present.count == 3, present.allSatisfy(\.isTree) {
+                    let subfolder = try prune(try present.map { try repository.lookupTree($0.id) })
+                    folder.subfolders[name] = subfolder
+                    for side in 0..<3 {
+                        if let tree = subfolder.pruned[side] { writers[side].append(name: name, mode: Self.treeMode, id: tree) }
+                    }
+                    return
                 }
-                return
-            }
-            for side in 0..<3 {
-                if let entry = row[side] { writers[side].append(name: name, mode: entry.rawMode, id: entry.id.pointee) }
+                for side in 0..<3 {
+                    if let entry = row[side] { writers[side].append(name: name, mode: entry.rawMode, id: entry.id.pointee) }
+                }
             }
         }
         folder.pruned = try writers.map { try $0.isEmpty ? nil : scratch.writeTree($0) }
@@ -183,22 +185,24 @@ struct PrunedMerge {
                 entries.append((name[...], Self.treeMode, tree))
             }
         }
-        // Our untouched entries are in Git's order already: the few new ones are sorted and merged in.
-        let kept = try (ours?.treeEntries() ?? []).filter { !folder.differs(UnsafeRawBufferPointer(start: $0.name, count: $0.nameLength)) }
-        guard !entries.isEmpty || !kept.isEmpty else { return nil }
         entries.sort { Self.order($0.name, $0.mode, $1.name, $1.mode) }
-        var tree = TreeWriter()
-        var next = entries.startIndex
-        for entry in kept {
-            let name = UnsafeRawBufferPointer(start: entry.name, count: entry.nameLength)
-            while next < entries.endIndex, Self.order(entries[next].name, entries[next].mode, name, entry.rawMode) {
-                tree.append(name: entries[next].name, mode: entries[next].mode, id: entries[next].id)
-                next += 1
+        // Our untouched entries are in Git's order already: the few new ones are merged in.
+        return try withTreeEntries(of: [ours]) { lists in
+            let kept = lists[0].filter { !folder.differs(UnsafeRawBufferPointer(start: $0.name, count: $0.nameLength)) }
+            guard !entries.isEmpty || !kept.isEmpty else { return nil }
+            var tree = TreeWriter()
+            var next = entries.startIndex
+            for entry in kept {
+                let name = UnsafeRawBufferPointer(start: entry.name, count: entry.nameLength)
+                while next < entries.endIndex, Self.order(entries[next].name, entries[next].mode, name, entry.rawMode) {
+                    tree.append(name: entries[next].name, mode: entries[next].mode, id: entries[next].id)
+                    next += 1
+                }
+                tree.append(name: name, mode: entry.rawMode, id: entry.id.pointee)
             }
-            tree.append(name: name, mode: entry.rawMode, id: entry.id.pointee)
+            for entry in entries[next...] { tree.append(name: entry.name, mode: entry.mode, id: entry.id) }
+            return try repository.writeTree(tree)
         }
-        for entry in entries[next...] { tree.append(name: entry.name, mode: entry.mode, id: entry.id) }
-        return try repository.writeTree(tree)
     }
 
     private func ourSubtree(_ tree: Owned?, _ name: [UInt8]) throws -> Owned {

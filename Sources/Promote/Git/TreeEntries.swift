@@ -1,8 +1,8 @@
 import CGit2
 import Foundation
 
-/// One entry of a loaded tree, borrowed from it: valid only while the tree's `Owned` is alive — hold it with
-/// `withExtendedLifetime` while the entries are used.
+/// One entry of a loaded tree, borrowed from it: valid only while the tree's `Owned` is alive, so entries are
+/// only handed out inside `withTreeEntries`.
 struct TreeEntryRef {
     let name: UnsafePointer<CChar>
     let nameLength: Int
@@ -32,9 +32,16 @@ struct TreeEntryRef {
 /// not write); callers then take libgit2's general path, which handles anything.
 struct UnusualTree: Error {}
 
+/// Calls `body` with the entries of each tree (nil: an empty folder), each list checked to be in Git's order.
+/// The entries borrow from the trees, which are kept alive for the call: a tree larger than libgit2's object
+/// cache keeps is freed as soon as nothing holds it, and its entries with it.
+func withTreeEntries<Result>(of trees: [Owned?], _ body: ([[TreeEntryRef]]) throws -> Result) throws -> Result {
+    try withExtendedLifetime(trees) { try body(trees.map { try $0?.treeEntries() ?? [] }) }
+}
+
 extension Owned {
-    /// The entries of this tree (it must be a `git_tree`), checked to be in Git's order.
-    func treeEntries() throws(UnusualTree) -> [TreeEntryRef] {
+    /// The entries of this tree (it must be a `git_tree`), checked to be in Git's order; see `withTreeEntries`.
+    fileprivate func treeEntries() throws(UnusualTree) -> [TreeEntryRef] {
         let count = git_tree_entrycount(pointer)
         var entries: [TreeEntryRef] = []
         entries.reserveCapacity(count)
@@ -100,9 +107,13 @@ extension Repository {
 
     private static func compare(_ old: Owned?, _ new: Owned?, prefix: [UInt8], _ oldFiles: inout [PathEntry],
                                 _ newFiles: inout [PathEntry], _ load: (UnsafePointer<git_oid>) throws -> Owned) throws {
-        let oldEntries = try old?.treeEntries() ?? []
-        let newEntries = try new?.treeEntries() ?? []
-        try walkInStep([oldEntries, newEntries]) { row in
+        try withTreeEntries(of: [old, new]) { lists in try compareEntries(lists, prefix: prefix, &oldFiles, &newFiles, load) }
+    }
+
+    /// `compare` for the entries of the two trees.
+    private static func compareEntries(_ lists: [[TreeEntryRef]], prefix: [UInt8], _ oldFiles: inout [PathEntry],
+                                       _ newFiles: inout [PathEntry], _ load: (UnsafePointer<git_oid>) throws -> Owned) throws {
+        try walkInStep(lists) { row in
             let (before, after) = (row[0], row[1])
             if let before, let after {
                 if before.isIdentical(to: after) { return }
@@ -125,13 +136,8 @@ extension Repository {
             files.append(PathEntry(path: path, mode: entry.rawMode, id: entry.id.pointee))
             return
         }
-        // The entries borrow from the tree: it must outlive them (a tree above the object cache's size
-        // limit is freed as soon as nothing holds it).
-        let tree = try load(entry.id)
-        try withExtendedLifetime(tree) {
-            for child in try tree.treeEntries() {
-                try listFiles(child, prefix: path + [0x2F], into: &files, load)
-            }
+        try withTreeEntries(of: [try load(entry.id)]) { lists in
+            for child in lists[0] { try listFiles(child, prefix: path + [0x2F], into: &files, load) }
         }
     }
 
