@@ -84,24 +84,26 @@ import TestSupport
             theirs: repository.treeID(ofCommit: theirs), options: Repository.mergeOptions()).outcome
     }
 
+    /// The pruned merge of `main` into `production` is libgit2's whole-tree merge.
+    static func expectPrunedMergeEqualsLibgit2s(_ fixture: GitFixture, production: String, main: String,
+                                                sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let repository = try Repository.open(at: fixture.origin.path)
+        let pruned = try prunedMerge(repository, production: production, main: main)
+        let whole = try repository.libgit2Merge(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!,
+                                                options: Repository.mergeOptions())
+        #expect(sorted(pruned) == sorted(whole), sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: shapes)
     func prunedMergeEqualsLibgit2sWholeTreeMerge(shape: Shape) throws {
         let (fixture, production, main) = try Self.make(shape)
-        let repository = try Repository.open(at: fixture.origin.path)
-        let pruned = try Self.prunedMerge(repository, production: production, main: main)
-        let whole = try repository.libgit2Merge(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!,
-                                                options: Repository.mergeOptions())
-        #expect(Self.sorted(pruned) == Self.sorted(whole))
+        try Self.expectPrunedMergeEqualsLibgit2s(fixture, production: production, main: main)
     }
 
     @Test(arguments: Array(1...16) as [UInt64])
     func prunedMergeEqualsLibgit2sOnGeneratedHistories(seed: UInt64) throws {
         let (fixture, production, main) = try MergeOracleTests.divergent(seed: seed, mainEdits: 8, productionEdits: 5)
-        let repository = try Repository.open(at: fixture.origin.path)
-        let pruned = try Self.prunedMerge(repository, production: production, main: main)
-        let whole = try repository.libgit2Merge(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!,
-                                                options: Repository.mergeOptions())
-        #expect(Self.sorted(pruned) == Self.sorted(whole))
+        try Self.expectPrunedMergeEqualsLibgit2s(fixture, production: production, main: main)
     }
 
     @Test(arguments: Array(1...16) as [UInt64])
