@@ -15,6 +15,8 @@ import Foundation
 struct PrunedMerge {
     private let repository: Repository
     private let scratch: ScratchRepository
+    /// Whether folders one side left alone are taken whole (tests turn it off to compare).
+    private let takesFoldersWhole: Bool
 
     /// Where the three trees differ, for one folder.
     private final class Folder {
@@ -87,8 +89,9 @@ struct PrunedMerge {
         var foldersTakenWhole: Int
     }
 
-    init(repository: Repository) throws {
+    init(repository: Repository, takingFoldersWhole: Bool = true) throws {
         self.repository = repository
+        self.takesFoldersWhole = takingFoldersWhole
         self.scratch = try ScratchRepository(of: repository)
     }
 
@@ -98,7 +101,7 @@ struct PrunedMerge {
     func merge(base: ObjectID, ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> Merged {
         // The whole trees are read through the repository, whose object cache the graft and the diff reuse.
         let trees = try [base, ours, theirs].map { try repository.lookupTree($0) }
-        var pass = Pass(takesFoldersWhole: true)
+        var pass = Pass(takesFoldersWhole: takesFoldersWhole)
         var root = try prune(trees, path: [], pass)
         if pass.mayMeetRenames && !pass.wholeFolders.isEmpty {
             // As merge-ort redoes its walk when renames reach into folders it resolved trivially.
