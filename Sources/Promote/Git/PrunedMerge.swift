@@ -9,9 +9,9 @@ import Foundation
 /// what differs — in memory, in a `ScratchRepository` — libgit2 merges those, and the result is grafted
 /// back onto our tree, reusing every untouched subtree as it is, as git's merge-ort does.
 ///
-/// Like merge-ort, a folder one side left as it was in the base is not even read: the result takes the other
-/// side's folder whole (see `takenWhole(_:)` for when that is exact, and `mayMeetRenames(_:)` for when the
-/// merge starts over without it).
+/// Like merge-ort, a folder one side left as it was in the base is not merged: the result takes the other
+/// side's folder whole (see `takenWhole(_:)` for why that is exact, and `Pass.mustPruneEveryFolder` for when
+/// the merge starts over without it); only a two-way walk lists what that side changed in it.
 struct PrunedMerge {
     private let repository: Repository
     private let scratch: ScratchRepository
@@ -62,8 +62,10 @@ struct PrunedMerge {
         /// Whether folders one side left alone are taken whole (otherwise pruned like any other).
         let takesFoldersWhole: Bool
         var wholeFolders: [WholeFolder] = []
-        /// Whether a row given to libgit2 may meet a rename into or out of a folder taken whole.
-        var mayMeetRenames = false
+        /// Whether a row given to libgit2 could merge otherwise with a folder taken whole (`mayMeetRenames(_:)`,
+        /// or a name that is a file on one side and a folder on another): the merge then starts over, pruning
+        /// every folder.
+        var mustPruneEveryFolder = false
 
         init(takesFoldersWhole: Bool) {
             self.takesFoldersWhole = takesFoldersWhole
@@ -84,8 +86,8 @@ struct PrunedMerge {
         var theirChanges: (old: [PathEntry], new: [PathEntry])
         /// A clean merge's files that differ from ours (as `differingFiles` would list ours against the result).
         var resultChanges: (old: [PathEntry], new: [PathEntry])?
-        /// How many folders the result took whole from one side without reading them (0 when the merge started
-        /// over without that, `mayMeetRenames(_:)`).
+        /// How many folders the result took whole from one side without merging them (0 when the merge started
+        /// over pruning every folder, `Pass.mustPruneEveryFolder`).
         var foldersTakenWhole: Int
     }
 
@@ -103,7 +105,7 @@ struct PrunedMerge {
         let trees = try [base, ours, theirs].map { try repository.lookupTree($0) }
         var pass = Pass(takesFoldersWhole: takesFoldersWhole)
         var root = try prune(trees, path: [], pass)
-        if pass.mayMeetRenames && !pass.wholeFolders.isEmpty {
+        if pass.mustPruneEveryFolder && !pass.wholeFolders.isEmpty {
             // As merge-ort redoes its walk when renames reach into folders it resolved trivially.
             pass = Pass(takesFoldersWhole: false)
             root = try prune(trees, path: [], pass)
@@ -232,7 +234,7 @@ struct PrunedMerge {
                     }
                     return
                 }
-                if Self.mayMeetRenames(row) { pass.mayMeetRenames = true }
+                if Self.mayMeetRenames(row) { pass.mustPruneEveryFolder = true }
                 if present[0].isTree { folderNames.insert(name) } else { fileNames.insert(name) }
                 for side in 0..<3 {
                     if let entry = row[side] { writers[side].append(name: name, mode: entry.rawMode, id: entry.id.pointee) }
@@ -241,7 +243,7 @@ struct PrunedMerge {
         }
         // A name that is a file on one side and a folder on another: libgit2 finds directory/file conflicts
         // between neighbours in path order, which the files of a folder taken whole could have kept apart.
-        if !fileNames.isDisjoint(with: folderNames) { pass.mayMeetRenames = true }
+        if !fileNames.isDisjoint(with: folderNames) { pass.mustPruneEveryFolder = true }
         folder.pruned = try writers.map { try $0.isEmpty ? nil : scratch.writeTree($0) }
         return folder
     }
@@ -249,7 +251,7 @@ struct PrunedMerge {
     /// The side whose folder the result takes whole (1 ours, 2 theirs) when this differing row is a folder on
     /// all three sides and the other side's is the base's; nil otherwise.
     ///
-    /// Exact, as long as no row given to libgit2 `mayMeetRenames`: in such a folder every file the changed
+    /// Exact, unless `Pass.mustPruneEveryFolder`: in such a folder every file the changed
     /// side touched is the merge's result there (libgit2 resolves "changed on one side only" to that side,
     /// renamed files included), no file in it can conflict with one outside (each of its paths is below a
     /// folder that exists on all three sides), and its files could otherwise matter only as rename sources or
