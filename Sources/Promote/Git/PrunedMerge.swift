@@ -213,8 +213,9 @@ struct PrunedMerge {
         var folderNames = Set<[UInt8]>()
         try withTreeEntries(of: trees) { lists in
             try walkInStep(lists) { row in
+                if let base = row[0], let ours = row[1], let theirs = row[2], base.isIdentical(to: ours),
+                   base.isIdentical(to: theirs) { return }
                 let present = row.compactMap { $0 }
-                if present.count == 3, present[0].isIdentical(to: present[1]), present[0].isIdentical(to: present[2]) { return }
                 let name = Repository.join([], present[0])
                 if pass.takesFoldersWhole, let side = Self.takenWhole(row) {
                     pass.wholeFolders.append(WholeFolder(path: path + name, side: side, base: row[0]!.id.pointee,
