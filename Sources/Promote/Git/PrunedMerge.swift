@@ -79,13 +79,16 @@ struct PrunedMerge {
         let id: git_oid
     }
 
+    /// Files that differ between two trees, as `differingFiles` lists them: each side's, in path order.
+    typealias Changes = (old: [PathEntry], new: [PathEntry])
+
     /// A merge's outcome, and what each side changed since the base (as `differingFiles` lists them).
     struct Merged {
         var outcome: MergeOutcome
-        var ourChanges: (old: [PathEntry], new: [PathEntry])
-        var theirChanges: (old: [PathEntry], new: [PathEntry])
+        var ourChanges: Changes
+        var theirChanges: Changes
         /// A clean merge's files that differ from ours (as `differingFiles` would list ours against the result).
-        var resultChanges: (old: [PathEntry], new: [PathEntry])?
+        var resultChanges: Changes?
         /// How many folders the result took whole from one side without merging them (0 when the merge started
         /// over pruning every folder, `Pass.mustPruneEveryFolder`).
         var foldersTakenWhole: Int
@@ -102,50 +105,30 @@ struct PrunedMerge {
     /// Throws `UnusualTree` when a tree is in a shape this does not handle; the caller then asks libgit2.
     func merge(base: ObjectID, ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> Merged {
         // The whole trees are read through the repository, whose object cache the graft and the diff reuse.
-        let trees = try [base, ours, theirs].map { try repository.lookupTree($0) }
-        var pass = Pass(takesFoldersWhole: takesFoldersWhole)
-        var root = try prune(trees, path: [], pass)
-        if pass.mustPruneEveryFolder && !pass.wholeFolders.isEmpty {
-            // As merge-ort redoes its walk when renames reach into folders it resolved trivially.
-            pass = Pass(takesFoldersWhole: false)
-            root = try prune(trees, path: [], pass)
-        }
+        let (root, wholeFolders) = try prune(try [base, ours, theirs].map { try repository.lookupTree($0) })
         let pruned = try root.pruned.map { oid -> Owned in
             var oid = try oid ?? scratch.writeTree(TreeWriter())
             return try scratch.lookupTree(&oid)
         }
         // What each side changed: the pruned trees differ from the base's exactly where the whole trees do,
         // except in the folders taken whole, where one side changed nothing and the other what it lists.
-        var ourChanges = try Repository.differingFiles(old: pruned[0], new: pruned[1], load: scratch.lookupTree)
-        var theirChanges = try Repository.differingFiles(old: pruned[0], new: pruned[2], load: scratch.lookupTree)
-        var takenFromTheirs: (old: [PathEntry], new: [PathEntry]) = ([], [])
-        for folder in pass.wholeFolders {
+        var ourWhole: Changes = ([], [])
+        var theirWhole: Changes = ([], [])
+        for folder in wholeFolders {
             let changes = try changes(in: folder)
-            if folder.side == 1 {
-                Self.add(changes, to: &ourChanges)
-            } else {
-                Self.add(changes, to: &theirChanges)
-                Self.add(changes, to: &takenFromTheirs)
-            }
+            if folder.side == 1 { Self.append(changes, to: &ourWhole) } else { Self.append(changes, to: &theirWhole) }
         }
-        if !pass.wholeFolders.isEmpty {
-            Self.sort(&ourChanges)
-            Self.sort(&theirChanges)
-        }
-        let (outcome, merged) = try merge(pruned, root: root, ours: ours, theirs: theirs, options: options)
-        var resultChanges = merged
-        if var changes = resultChanges, !takenFromTheirs.old.isEmpty || !takenFromTheirs.new.isEmpty {
-            // Where the result took theirs' folder, it differs from ours (= the base) as theirs does.
-            Self.add(takenFromTheirs, to: &changes)
-            Self.sort(&changes)
-            resultChanges = changes
-        }
-        return Merged(outcome: outcome, ourChanges: ourChanges, theirChanges: theirChanges, resultChanges: resultChanges,
-                      foldersTakenWhole: pass.wholeFolders.count)
+        let ourChanges = try Repository.differingFiles(old: pruned[0], new: pruned[1], load: scratch.lookupTree)
+        let theirChanges = try Repository.differingFiles(old: pruned[0], new: pruned[2], load: scratch.lookupTree)
+        let (outcome, resultChanges) = try merge(pruned, root: root, ours: ours, theirs: theirs, options: options)
+        // Where the result took theirs' folder, it differs from ours (the base's there) as theirs does.
+        return Merged(outcome: outcome, ourChanges: Self.merging(ourChanges, ourWhole),
+                      theirChanges: Self.merging(theirChanges, theirWhole),
+                      resultChanges: resultChanges.map { Self.merging($0, theirWhole) }, foldersTakenWhole: wholeFolders.count)
     }
 
     /// The files that differ between the base's and the changed side's version of a folder taken whole.
-    private func changes(in folder: WholeFolder) throws -> (old: [PathEntry], new: [PathEntry]) {
+    private func changes(in folder: WholeFolder) throws -> Changes {
         var base = folder.base, tip = folder.tip
         let changes = try Repository.differingFiles(old: try repository.lookupTree(&base), new: try repository.lookupTree(&tip),
                                                     load: repository.lookupTree)
@@ -156,19 +139,21 @@ struct PrunedMerge {
         return (below(changes.old), below(changes.new))
     }
 
-    private static func add(_ changes: (old: [PathEntry], new: [PathEntry]), to list: inout (old: [PathEntry], new: [PathEntry])) {
+    private static func append(_ changes: Changes, to list: inout Changes) {
         list.old += changes.old
         list.new += changes.new
     }
 
-    /// Path order, as `differingFiles` lists one tree's files (bytewise, as Git orders one tree's full paths).
-    private static func sort(_ list: inout (old: [PathEntry], new: [PathEntry])) {
-        list.old.sort { $0.path.lexicographicallyPrecedes($1.path) }
-        list.new.sort { $0.path.lexicographicallyPrecedes($1.path) }
+    /// Both lists' files in path order, as `differingFiles` lists one tree's files (bytewise: Git's order of
+    /// one tree's full paths).
+    private static func merging(_ list: Changes, _ more: Changes) -> Changes {
+        guard !more.old.isEmpty || !more.new.isEmpty else { return list }
+        return ((list.old + more.old).sorted { $0.path.lexicographicallyPrecedes($1.path) },
+                (list.new + more.new).sorted { $0.path.lexicographicallyPrecedes($1.path) })
     }
 
     private func merge(_ pruned: [Owned], root: Folder, ours: ObjectID, theirs: ObjectID, options: git_merge_options)
-        throws -> (MergeOutcome, (old: [PathEntry], new: [PathEntry])?) {
+        throws -> (MergeOutcome, Changes?) {
         var options = options
         var index: OpaquePointer?
         try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
@@ -185,7 +170,7 @@ struct PrunedMerge {
     }
 
     /// The files of `ours` and of `result` that are not the same (path, mode and object) on the other side.
-    private static func changes(from ours: [PathEntry], to result: [ResultFile]) -> (old: [PathEntry], new: [PathEntry]) {
+    private static func changes(from ours: [PathEntry], to result: [ResultFile]) -> Changes {
         var unmatched = Dictionary(ours.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var new: [PathEntry] = []
         for file in result {
@@ -203,6 +188,15 @@ struct PrunedMerge {
     }
 
     // MARK: Pruning
+
+    /// Prunes the three trees, taking folders whole where that is exact; the folders taken whole.
+    private func prune(_ trees: [Owned]) throws -> (Folder, [WholeFolder]) {
+        let pass = Pass(takesFoldersWhole: takesFoldersWhole)
+        let root = try prune(trees, path: [], pass)
+        guard pass.mustPruneEveryFolder && !pass.wholeFolders.isEmpty else { return (root, pass.wholeFolders) }
+        // As merge-ort redoes its walk when renames reach into folders it resolved trivially.
+        return (try prune(trees, path: [], Pass(takesFoldersWhole: false)), [])
+    }
 
     /// Prunes one folder (at `path`, empty or ending in `/`) of the three sides to what differs, writing the
     /// pruned trees in memory.
