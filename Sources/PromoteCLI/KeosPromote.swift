@@ -13,18 +13,19 @@ public enum KeosPromote {
             print(version)
             exit(0)
         }
+        let root = RootCommand.parser(for: Array(CommandLine.arguments.dropFirst()))
         do {
-            var command = try RootCommand.parseAsRoot()
+            var command = try root.parseAsRoot()
             try command.run()
             exit(0)
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {
-            if RootCommand.exitCode(for: error) == .success {
-                print(RootCommand.fullMessage(for: error))
+            if root.exitCode(for: error) == .success {
+                print(root.fullMessage(for: error))
                 exit(0)
             }
-            let message = RootCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
             let arguments = Array(CommandLine.arguments.dropFirst())
             if UsageFailure.wantsJSON(arguments) {
                 FileHandle.standardOutput.write(Data(UsageFailure.jsonDocument(arguments: arguments, message: message).utf8))

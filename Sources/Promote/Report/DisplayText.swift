@@ -8,6 +8,8 @@
 public enum DisplayText {
     /// `text` with every character that could act on a terminal or stay invisible written as an escape.
     public static func escaped(_ text: String) -> String {
+        // Most text (paths, names, versions) is printable ASCII without a backslash: nothing to escape.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) { return text }
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -29,6 +31,8 @@ public enum DisplayText {
 
     /// Whether `scalar` is shown as an escape.
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        // ASCII without looking up Unicode properties: only the C0 controls and DEL.
+        if scalar.isASCII { return scalar.value < 0x20 || scalar.value == 0x7F }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
             return true
@@ -47,10 +51,12 @@ public enum DisplayText {
     /// Combining marks take none, East Asian wide and fullwidth characters and most emoji take two,
     /// everything else one (an approximation of `wcwidth`, good enough to align tables).
     public static func width(of text: String) -> Int {
-        text.unicodeScalars.reduce(0) { total, scalar in total + width(of: scalar) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }  // ASCII: one column each
+        return text.unicodeScalars.reduce(0) { total, scalar in total + width(of: scalar) }
     }
 
-    private static func width(of scalar: Unicode.Scalar) -> Int {
+    static func width(of scalar: Unicode.Scalar) -> Int {
+        if scalar.isASCII { return 1 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark: return 0
         default: break

@@ -38,6 +38,36 @@ struct DisplayTextRenderTests {
         #expect(DisplayText.width(of: DisplayText.escaped("\u{1B}")) == 6)
     }
 
+    /// The ASCII shortcuts (no Unicode property lookups) decide as the properties do.
+    @Test("ASCII is escaped and measured as its Unicode properties say, alone and within other text")
+    func asciiShortcuts() {
+        func reference(_ scalar: Unicode.Scalar) -> String {
+            switch scalar {
+            case "\\": return "\\\\"
+            case "\t": return "\\t"
+            case "\n": return "\\n"
+            case "\r": return "\\r"
+            default:
+                let category = scalar.properties.generalCategory
+                let hidden: [Unicode.GeneralCategory] = [.control, .format, .lineSeparator, .paragraphSeparator, .surrogate,
+                                                         .privateUse, .unassigned]
+                let escape = hidden.contains(category) || (category == .spaceSeparator && scalar != " ")
+                return escape ? "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" : String(scalar)
+            }
+        }
+        let ascii = (0..<0x80).map { Unicode.Scalar(UInt8($0)) }
+        for scalar in ascii {
+            #expect(DisplayText.escaped(String(scalar)) == reference(scalar), "\(scalar.value)")
+            #expect(DisplayText.width(of: scalar) == 1, "\(scalar.value)")
+            for other in ["a", "\\", "\u{7F}", "é", "\u{202E}", "日"] {
+                let text = "x" + String(scalar) + other
+                #expect(DisplayText.escaped(text) == text.unicodeScalars.map(reference).joined(), "\(scalar.value) \(other)")
+            }
+        }
+        #expect(DisplayText.width(of: "plain ascii") == 11)
+        #expect(DisplayText.width(of: "ascii 日本") == 10)
+    }
+
     @Test("Markdown code spans hold backticks and survive tables")
     func markdownCode() {
         #expect(MarkdownText.code("plain") == "`plain`")
