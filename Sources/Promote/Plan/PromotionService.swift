@@ -498,7 +498,7 @@ extension PromotionService {
         let manifests = ParsedManifests()
         guard let old, let known = repository.knownDifferences.files(old: old, new: new) else { return manifests }
         let submodule: UInt32 = 0o160000  // a commit, not a blob
-        let blobs = (known.old + known.new).lazy.filter { entry in
+        let blobs = (known.old + known.new).filter { entry in
             guard entry.mode != submodule else { return false }
             let path = String(decoding: entry.path, as: UTF8.self)
             return ReleaseFacts.isYAML(path) && layout.component(of: path) != nil

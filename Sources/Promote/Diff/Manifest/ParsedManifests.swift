@@ -17,12 +17,19 @@ final class ParsedManifests: @unchecked Sendable {
     let reader: ManifestReader
     /// Guards every stored property below it.
     private let condition = NSCondition()
-    private var queue: [(id: ObjectID, bytes: Result<Data, YAMLSkipReason>)] = []
+    /// Every blob queued, in order; those before `ready` have their bytes, those before `cursor` were taken.
+    private var entries: [Entry] = []
+    private var slotOf: [ObjectID: Int] = [:]
+    private var ready = 0
     private var cursor = 0
-    private var queued: Set<ObjectID> = []
-    private var parsing: Set<ObjectID> = []
-    private var parsed: [ObjectID: Objects] = [:]
     private var parses = 0
+
+    private struct Entry {
+        /// Until it is taken.
+        var bytes: Result<Data, YAMLSkipReason>?
+        /// Once it is parsed.
+        var objects: Objects?
+    }
 
     init(reader: ManifestReader = ManifestReader()) {
         self.reader = reader
@@ -32,68 +39,76 @@ final class ParsedManifests: @unchecked Sendable {
     var parseCount: Int { condition.withLock { parses } }
 
     /// Reads the blobs `ids` that are not queued yet and starts parsing them on a background thread.
-    func prefetch(_ ids: some Sequence<ObjectID>, from blobs: any BlobSource) {
-        guard enqueue(ids, from: blobs) > 0 else { return }
+    func prefetch(_ ids: [ObjectID], from blobs: any BlobSource) {
+        guard enqueue(ids, from: blobs).added > 0 else { return }
         DispatchQueue.global().async { self.drain() }
     }
 
-    /// The objects of every blob in `ids`, parsing those not parsed yet (on every core).
-    func objects(of ids: some Sequence<ObjectID>, from blobs: any BlobSource) -> [ObjectID: Objects] {
-        let queuedNow = enqueue(ids, from: blobs)
-        if queuedNow > 1 {
-            DispatchQueue.concurrentPerform(iterations: min(queuedNow, ProcessInfo.processInfo.activeProcessorCount)) { _ in
+    /// The objects of each blob in `ids`, in order, parsing those not parsed yet (on every core).
+    func objects(of ids: [ObjectID], from blobs: any BlobSource) -> [Objects] {
+        let (slots, added) = enqueue(ids, from: blobs)
+        if added > 1 {
+            DispatchQueue.concurrentPerform(iterations: min(added, ProcessInfo.processInfo.activeProcessorCount)) { _ in
                 self.drain()
             }
         } else {
             drain()
         }
+        // Every slot has been taken by now; those still being parsed are waited for.
         return condition.withLock {
-            var results: [ObjectID: Objects] = [:]
-            for id in ids where results[id] == nil {
-                while parsed[id] == nil && parsing.contains(id) { condition.wait() }
-                results[id] = parsed[id]
+            slots.map { slot in
+                while true {
+                    if let objects = entries[slot].objects { return objects }
+                    condition.wait()
+                }
             }
-            return results
         }
     }
 
-    /// Reads and queues the blobs among `ids` not queued before; returns how many.
-    private func enqueue(_ ids: some Sequence<ObjectID>, from blobs: any BlobSource) -> Int {
-        let new = condition.withLock {
-            var new: [ObjectID] = []
-            for id in ids where queued.insert(id).inserted { new.append(id) }
-            return new
+    /// The slot of each blob in `ids`, reading and queuing those not queued before; only the thread that owns
+    /// `blobs` calls this, so slots are added by one thread at a time.
+    private func enqueue(_ ids: [ObjectID], from blobs: any BlobSource) -> (slots: [Int], added: Int) {
+        var new: [(slot: Int, id: ObjectID)] = []
+        let slots = condition.withLock {
+            ids.map { id in
+                if let slot = slotOf[id] { return slot }
+                let slot = entries.count
+                entries.append(Entry())
+                slotOf[id] = slot
+                new.append((slot, id))
+                return slot
+            }
         }
-        guard !new.isEmpty else { return 0 }
-        let items = new.map { (id: $0, bytes: Self.read($0, from: blobs, maximumBytes: reader.maximumBytes)) }
-        condition.withLock { queue.append(contentsOf: items) }
-        return items.count
+        guard !new.isEmpty else { return (slots, 0) }
+        let bytes = new.map { Self.read($0.id, from: blobs, maximumBytes: reader.maximumBytes) }
+        condition.withLock {
+            for (item, bytes) in zip(new, bytes) { entries[item.slot].bytes = bytes }
+            ready = entries.count
+        }
+        return (slots, new.count)
     }
 
-    /// Parses queued blobs until the queue is empty; any thread, any number of threads at once.
+    /// Parses queued blobs until none is left; any thread, any number of threads at once.
     private func drain() {
-        while let (id, bytes) = take() {
+        while let (slot, bytes) = take() {
             let objects = bytes.flatMap { data in
                 Result { () throws(YAMLSkipReason) in ManifestObject.objects(in: try reader.documents(in: data)) }
             }
             condition.withLock {
-                parsed[id] = objects
-                parsing.remove(id)
+                entries[slot].objects = objects
                 parses += 1
                 condition.broadcast()
             }
         }
     }
 
-    /// The next queued blob, marked as being parsed; its bytes leave the queue.
-    private func take() -> (ObjectID, Result<Data, YAMLSkipReason>)? {
+    /// The next queued blob's slot and bytes; the bytes leave the queue.
+    private func take() -> (Int, Result<Data, YAMLSkipReason>)? {
         condition.withLock {
-            guard cursor < queue.count else { return nil }
-            let item = queue[cursor]
-            queue[cursor].bytes = .failure(.unreadable)
+            guard cursor < ready, let bytes = entries[cursor].bytes else { return nil }
+            entries[cursor].bytes = nil
             cursor += 1
-            parsing.insert(item.id)
-            return (item.id, item.bytes)
+            return (cursor - 1, bytes)
         }
     }
 

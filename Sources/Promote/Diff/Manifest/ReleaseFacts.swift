@@ -23,48 +23,53 @@ struct ReleaseFacts {
     /// The outcome of each change, in order. Each blob is read and parsed once, the parsing on every core,
     /// because it is most of the work of a large diff.
     func outcomes(of changes: [(change: RawFileChange, environment: Environment)]) -> [Outcome] {
-        let sides = changes.map { Sides($0.change) }
-        let objects = manifests.objects(of: sides.flatMap(\.blobs), from: blobs)
+        var blobIDs: [ObjectID] = []
+        let sides = changes.map { Sides($0.change, blobIDs: &blobIDs) }
+        let objects = manifests.objects(of: blobIDs, from: blobs)
         return zip(changes, sides).map { item, sides in
             sides.outcome(objects: objects, environment: item.environment)
         }
     }
 
-    /// Which sides of a change are read for facts.
+    /// Which sides of a change are read for facts, and where their blobs' objects are.
     private struct Sides {
         var readsOld = false
         var readsNew = false
         var isBinary = false
-        var old: ObjectID?
-        var new: ObjectID?
+        /// Positions in the list of blobs to parse (none for a binary file).
+        var old: Int?
+        var new: Int?
 
-        init(_ change: RawFileChange) {
+        init(_ change: RawFileChange, blobIDs: inout [ObjectID]) {
             readsOld = change.status != .added && ReleaseFacts.isYAML(change.oldPath ?? change.path)
             readsNew = change.status != .deleted && ReleaseFacts.isYAML(change.path)
             isBinary = change.isBinary
-            old = readsOld ? change.oldBlob : nil
-            new = readsNew ? change.newBlob : nil
+            guard !isBinary else { return }
+            func position(_ blob: ObjectID?) -> Int? {
+                guard let blob else { return nil }
+                blobIDs.append(blob)
+                return blobIDs.count - 1
+            }
+            if readsOld { old = position(change.oldBlob) }
+            if readsNew { new = position(change.newBlob) }
         }
 
-        /// The blobs to parse: none for a binary file.
-        var blobs: [ObjectID] { isBinary ? [] : [old, new].compactMap { $0 } }
-
-        func outcome(objects: [ObjectID: ParsedManifests.Objects], environment: Environment) -> Outcome {
+        func outcome(objects: [ParsedManifests.Objects], environment: Environment) -> Outcome {
             guard readsOld || readsNew else { return Outcome() }
             if isBinary { return Outcome(skipped: .binary) }
             do throws(YAMLSkipReason) {
-                let old = try Self.objects(of: self.old, in: objects)
-                let new = try Self.objects(of: self.new, in: objects)
+                let old = try Self.objects(at: self.old, in: objects)
+                let new = try Self.objects(at: self.new, in: objects)
                 return Outcome(releases: ReleaseFacts.changes(from: old, to: new, environment: environment))
             } catch {
                 return Outcome(skipped: error)
             }
         }
 
-        private static func objects(of blob: ObjectID?, in objects: [ObjectID: ParsedManifests.Objects])
+        private static func objects(at position: Int?, in objects: [ParsedManifests.Objects])
             throws(YAMLSkipReason) -> [ManifestObject.Key: ManifestObject] {
-            guard let blob else { return [:] }
-            return try (objects[blob] ?? .failure(.unreadable)).get()
+            guard let position else { return [:] }
+            return try objects[position].get()
         }
     }
 
