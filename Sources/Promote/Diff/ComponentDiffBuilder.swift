@@ -18,8 +18,13 @@ public struct ComponentDiffBuilder {
     /// A builder for a repository whose components live in `componentsDir` (such as `components` or
     /// `clusters/components`), with environment folders named as `environments`, reading YAML through `blobs`.
     public init(componentsDir: String = "components", environments: EnvironmentFolders = .standard, blobs: any BlobSource) {
+        self.init(componentsDir: componentsDir, environments: environments, blobs: blobs, manifests: ParsedManifests())
+    }
+
+    /// The same, taking parsed blobs from `manifests` (which may have started parsing them already).
+    init(componentsDir: String, environments: EnvironmentFolders, blobs: any BlobSource, manifests: ParsedManifests) {
         self.layout = RepositoryLayout(componentsDir: componentsDir, environments: environments)
-        self.facts = ReleaseFacts(blobs: blobs)
+        self.facts = ReleaseFacts(blobs: blobs, manifests: manifests)
     }
 
     /// The per-component diff of `changes`.

@@ -36,6 +36,15 @@ public struct RawFileChange: Sendable, Equatable {
 public protocol BlobSource {
     /// The bytes of blob `id`.
     func blobData(_ id: ObjectID) throws -> Data
+    /// The bytes of blob `id` when it holds at most `maximumBytes`, else `nil`.
+    func blobData(_ id: ObjectID, maximumBytes: Int) throws -> Data?
+}
+
+extension BlobSource {
+    public func blobData(_ id: ObjectID, maximumBytes: Int) throws -> Data? {
+        let data = try blobData(id)
+        return data.count <= maximumBytes ? data : nil
+    }
 }
 
 /// The environment a file belongs to: the first path segment named `base`, `staging` or `production`.

@@ -480,13 +480,30 @@ extension PromotionService {
     /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged.
     func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>) throws -> ComponentDiff {
         let directory = options.componentsDirectory
+        let layout = RepositoryLayout(componentsDir: directory, environments: options.environmentFolders)
+        let manifests = prefetchManifests(from: old, to: new, layout: layout)
         let changes = try repository.diffTrees(old: old, new: new)
         // Only the components that changed are looked up, not the whole components folder.
-        let layout = RepositoryLayout(componentsDir: directory, environments: options.environmentFolders)
         let changed = Set(changes.flatMap { [$0.path, $0.oldPath].compactMap { $0.flatMap(layout.component(of:)) } })
         let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0, among: changed) } ?? []
         let newComponents = try repository.entryNames(inFolder: directory, ofTree: new, among: changed)
-        let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders, blobs: repository)
+        let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders,
+                                           blobs: repository, manifests: manifests)
         return builder.build(changes: changes, oldComponents: oldComponents, newComponents: newComponents, conflicts: conflicts)
+    }
+
+    /// Starts parsing the YAML of the component files the merge already knows to differ from `old` to `new`, on
+    /// another core while the diff runs; nothing is started when no merge recorded them.
+    private func prefetchManifests(from old: ObjectID?, to new: ObjectID, layout: RepositoryLayout) -> ParsedManifests {
+        let manifests = ParsedManifests()
+        guard let old, let known = repository.knownDifferences.files(old: old, new: new) else { return manifests }
+        let submodule: UInt32 = 0o160000  // a commit, not a blob
+        let blobs = (known.old + known.new).filter { entry in
+            guard entry.mode != submodule else { return false }
+            let path = String(decoding: entry.path, as: UTF8.self)
+            return ReleaseFacts.isYAML(path) && layout.component(of: path) != nil
+        }.map { ObjectID($0.id) }
+        manifests.prefetch(blobs, from: repository)
+        return manifests
     }
 }

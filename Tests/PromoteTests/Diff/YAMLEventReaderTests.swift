@@ -37,6 +37,17 @@ import TestSupport
         "[a, b]: c\n",
         "a:\n  - b\n  -\n  - c: d\n",
         "- - - - - []\n",
+        // Duplicate keys among merge keys and quoted `<<`, and merge keys against explicit ones.
+        "<<: {a: 1}\n<<: {b: 2}\n",
+        "<<: {a: 1}\n'<<': 2\n",
+        "\"<<\": 2\n<<: {a: 1}\n",
+        "a: 1\n<<: {a: 2, b: 3}\n",
+        "<<: [{a: 1}, {a: 2, c: 4}]\nb: 2\nb: 3\n",
+        "m:\n  <<: &s {x: 1}\n  n: {<<: *s, x: 2}\n  x: 3\n",
+        "a: {b: 1, c: {d: 2, e: 3}, f: 4, g: 5, h: 6, i: 7, j: 8, k: 9, l: 10}\n",
+        "a: {b: 1, c: {b: 1, b: 2}}\n",
+        "a: [x, {b: 1}, {b: 2, c: 3}]\nb: 4\n",
+        "k: true\nl: Off\nm: nUll\nn: NULL\no: 'null'\np: truely\nq: ~x\nr: Yes\n",
     ]
 
     static func expectSameOutcome(_ yaml: String) {

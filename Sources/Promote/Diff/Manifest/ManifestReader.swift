@@ -19,7 +19,7 @@ struct ManifestReader: Sendable {
     func documents(in data: Data) throws(YAMLSkipReason) -> [YAMLValue] {
         guard data.count <= maximumBytes else { throw .tooLarge }
         let bytes = [UInt8](data)
-        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { throw .binary }
+        guard !bytes.contains(0), (try? UTF8Span(validating: bytes.span)) != nil else { throw .binary }
         guard AliasScan(bytes).isSafe(maximumAliases: maximumAliases) else { throw .unsafeAliases }
 
         let nodeBudget = 4 * bytes.count + 64
@@ -33,7 +33,7 @@ struct ManifestReader: Sendable {
 
         let nodes: [Node]
         do {
-            let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+            let parser = try Parser(yaml: String(decoding: bytes, as: UTF8.self), resolver: .basic, constructor: .default, encoding: .utf8)
             var parsed: [Node] = []
             while let node = try parser.nextRoot() { parsed.append(node) }
             nodes = parsed

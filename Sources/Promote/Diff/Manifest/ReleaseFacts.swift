@@ -9,7 +9,8 @@ struct ReleaseFacts {
     }
 
     let blobs: any BlobSource
-    var reader = ManifestReader()
+    /// Parsed blobs, shared with whoever started parsing them before (see `ParsedManifests` for the threads).
+    var manifests = ParsedManifests()
 
     /// The release changes of `change`, comparing the objects on its old side with those on its new side.
     ///
@@ -19,78 +20,57 @@ struct ReleaseFacts {
         outcomes(of: [(change, environment)])[0]
     }
 
-    /// The outcome of each change, in order. Blobs are read here, one after the other; the YAML is parsed
-    /// on every core, because parsing is most of the work of a large diff.
+    /// The outcome of each change, in order. Each blob is read and parsed once, the parsing on every core,
+    /// because it is most of the work of a large diff.
     func outcomes(of changes: [(change: RawFileChange, environment: Environment)]) -> [Outcome] {
-        let work = changes.map { Work(change: $0.change, environment: $0.environment, blobs: blobs) }
-        let results = OutcomeBuffer(count: work.count)
-        let reader = self.reader
-        DispatchQueue.concurrentPerform(iterations: work.count) { index in
-            results.set(index, work[index].outcome(reader: reader))
+        var blobIDs: [ObjectID] = []
+        let sides = changes.map { Sides($0.change, blobIDs: &blobIDs) }
+        let objects = manifests.objects(of: blobIDs, from: blobs)
+        return zip(changes, sides).map { item, sides in
+            sides.outcome(objects: objects, environment: item.environment)
         }
-        return results.values
     }
 
-    /// One change with its blobs read (or why they could not be), ready to parse on any thread.
-    private struct Work: Sendable {
-        var change: RawFileChange
-        var environment: Environment
+    /// Which sides of a change are read for facts, and where their blobs' objects are.
+    private struct Sides {
         var readsOld = false
         var readsNew = false
-        var old: Result<Data, YAMLSkipReason>?
-        var new: Result<Data, YAMLSkipReason>?
+        var isBinary = false
+        /// Positions in the list of blobs to parse (none for a binary file).
+        var old: Int?
+        var new: Int?
 
-        init(change: RawFileChange, environment: Environment, blobs: any BlobSource) {
-            self.change = change
-            self.environment = environment
+        init(_ change: RawFileChange, blobIDs: inout [ObjectID]) {
             readsOld = change.status != .added && ReleaseFacts.isYAML(change.oldPath ?? change.path)
             readsNew = change.status != .deleted && ReleaseFacts.isYAML(change.path)
-            guard (readsOld || readsNew) && !change.isBinary else { return }
-            if readsOld { old = Self.read(change.oldBlob, from: blobs) }
-            if readsNew { new = Self.read(change.newBlob, from: blobs) }
+            isBinary = change.isBinary
+            guard !isBinary else { return }
+            func position(_ blob: ObjectID?) -> Int? {
+                guard let blob else { return nil }
+                blobIDs.append(blob)
+                return blobIDs.count - 1
+            }
+            if readsOld { old = position(change.oldBlob) }
+            if readsNew { new = position(change.newBlob) }
         }
 
-        private static func read(_ blob: ObjectID?, from blobs: any BlobSource) -> Result<Data, YAMLSkipReason>? {
-            guard let blob else { return nil }
-            do { return .success(try blobs.blobData(blob)) } catch { return .failure(.unreadable) }
-        }
-
-        func outcome(reader: ManifestReader) -> Outcome {
+        func outcome(objects: [ParsedManifests.Objects], environment: Environment) -> Outcome {
             guard readsOld || readsNew else { return Outcome() }
-            if change.isBinary { return Outcome(skipped: .binary) }
+            if isBinary { return Outcome(skipped: .binary) }
             do throws(YAMLSkipReason) {
-                let old = readsOld ? try Self.objects(in: self.old, reader: reader) : [:]
-                let new = readsNew ? try Self.objects(in: self.new, reader: reader) : [:]
+                let old = try Self.objects(at: self.old, in: objects)
+                let new = try Self.objects(at: self.new, in: objects)
                 return Outcome(releases: ReleaseFacts.changes(from: old, to: new, environment: environment))
             } catch {
                 return Outcome(skipped: error)
             }
         }
 
-        private static func objects(in side: Result<Data, YAMLSkipReason>?, reader: ManifestReader)
+        private static func objects(at position: Int?, in objects: [ParsedManifests.Objects])
             throws(YAMLSkipReason) -> [ManifestObject.Key: ManifestObject] {
-            guard let side else { return [:] }
-            return ManifestObject.objects(in: try reader.documents(in: try side.get()))
+            guard let position else { return [:] }
+            return try objects[position].get()
         }
-    }
-
-    /// Outcomes written by index from several threads, each index once.
-    private final class OutcomeBuffer: @unchecked Sendable {
-        private let storage: UnsafeMutableBufferPointer<Outcome>
-
-        init(count: Int) {
-            storage = .allocate(capacity: count)
-            storage.initialize(repeating: Outcome())
-        }
-
-        deinit {
-            storage.deinitialize()
-            storage.deallocate()
-        }
-
-        func set(_ index: Int, _ outcome: Outcome) { storage[index] = outcome }
-
-        var values: [Outcome] { Array(storage) }
     }
 
     /// Whether `path` names a YAML file (by its extension, in any letter case).

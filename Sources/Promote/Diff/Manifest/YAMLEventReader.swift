@@ -14,18 +14,11 @@ struct YAMLEventReader {
         case unsupported
     }
 
-    /// A converted node with what the converter would spend on it: nodes counted and nesting below it.
-    private struct Built {
-        var value: YAMLValue
-        var cost: Int
-        var height: Int
-    }
-
     /// Reads every document of `bytes` (valid UTF-8).
     static func read(_ bytes: [UInt8], nodeBudget: Int, maximumDepth: Int) -> Outcome {
         bytes.withUnsafeBufferPointer { buffer in
             let events = EventStream(buffer)
-            var anchors: [String: Built] = [:]
+            var builder = Builder(events: events)
             var documents: [YAMLValue] = []
             var cost = 0
             var height = 0
@@ -35,7 +28,7 @@ struct YAMLEventReader {
                     try events.next()  // document start, or stream end
                     if events.type == YAML_STREAM_END_EVENT { break }
                     try events.next()
-                    let root = try node(events, anchors: &anchors)
+                    let root = try builder.node()
                     try events.next()  // document end
                     documents.append(root.value)
                     cost += root.cost
@@ -48,29 +41,47 @@ struct YAMLEventReader {
             return .documents(documents)
         }
     }
+}
+
+/// A converted node with what the converter would spend on it: nodes counted and nesting below it.
+private struct Built {
+    var value: YAMLValue
+    var cost: Int
+    var height: Int
+}
+
+/// Builds values from the events of one stream. Anchors are shared by its documents; the entries of the
+/// mappings being read wait on one stack, so that each mapping's dictionary is made once, at its final size.
+private struct Builder {
+    let events: EventStream
+    private var anchors: [String: Built] = [:]
+    private var pendingEntries: [(key: String, value: YAMLValue)] = []
+
+    init(events: EventStream) { self.events = events }
 
     /// The node whose first event is the current one; leaves its last event current.
-    private static func node(_ events: EventStream, anchors: inout [String: Built]) throws(Stop) -> Built {
+    mutating func node() throws(Stop) -> Built {
         let built: Built
         let anchor: String?
-        switch events.type {
+        let event = events.event.pointee
+        switch event.type {
         case YAML_ALIAS_EVENT:
-            guard let name = events.string(events.event.data.alias.anchor), let target = anchors[name] else { throw .invalid }
+            guard let name = string(event.data.alias.anchor), let target = anchors[name] else { throw .invalid }
             return target
         case YAML_SCALAR_EVENT:
-            let scalar = events.event.data.scalar
-            let text = events.text(scalar.value, scalar.length)
+            let scalar = event.data.scalar
+            let text = Self.text(scalar.value, scalar.length)
             let kind = YAMLValueConverter.kind(text: text, isPlain: isPlain(scalar.style))
             built = Built(value: .scalar(kind, kind == .null ? "" : text), cost: 1, height: 0)
-            anchor = events.string(scalar.anchor)
+            anchor = string(scalar.anchor)
         case YAML_SEQUENCE_START_EVENT:
-            anchor = events.string(events.event.data.sequence_start.anchor)
+            anchor = string(event.data.sequence_start.anchor)
             var items: [YAMLValue] = []
             var cost = 1
             var height = 0
             try events.next()
             while events.type != YAML_SEQUENCE_END_EVENT {
-                let item = try node(events, anchors: &anchors)
+                let item = try node()
                 items.append(item.value)
                 cost += item.cost
                 height = max(height, item.height + 1)
@@ -78,8 +89,8 @@ struct YAMLEventReader {
             }
             built = Built(value: .sequence(items), cost: cost, height: height)
         case YAML_MAPPING_START_EVENT:
-            anchor = events.string(events.event.data.mapping_start.anchor)
-            built = try mapping(events, anchors: &anchors)
+            anchor = string(event.data.mapping_start.anchor)
+            built = try mapping()
         default:
             throw .invalid
         }
@@ -88,44 +99,52 @@ struct YAMLEventReader {
     }
 
     /// A mapping, as `YAMLValueConverter` builds it: explicit keys win over merged (`<<`) ones.
-    private static func mapping(_ events: EventStream, anchors: inout [String: Built]) throws(Stop) -> Built {
-        var explicit: [String: YAMLValue] = [:]
+    ///
+    /// Yams rejects a mapping with a key seen twice once the mapping is complete, comparing keys by text and
+    /// resolved tag: plain and quoted keys both resolve to `str`, so a quoted `"<<"` repeats a merge key.
+    private mutating func mapping() throws(Stop) -> Built {
+        let first = pendingEntries.count
         var merged: [String: YAMLValue] = [:]
-        var keys = Set<String>()
-        var duplicated = false
+        var mergeKeys = 0
         var cost = 1
         var height = 0
         try events.next()
         while events.type != YAML_MAPPING_END_EVENT {
             guard events.type == YAML_SCALAR_EVENT else { throw .unsupported }
-            let scalar = events.event.data.scalar
-            // Yams compares keys by text and resolved tag: plain and quoted keys both resolve to `str`.
-            if scalar.quoted_implicit == 0, let tag = events.string(scalar.tag), tag != "tag:yaml.org,2002:str" {
+            let scalar = events.event.pointee.data.scalar
+            if scalar.quoted_implicit == 0, let tag = string(scalar.tag), tag != "tag:yaml.org,2002:str" {
                 throw .unsupported
             }
-            let key = events.text(scalar.value, scalar.length)
-            let isMergeKey = key == "<<" && isPlain(scalar.style)
-            if let name = events.string(scalar.anchor) {
-                let kind = YAMLValueConverter.kind(text: key, isPlain: isPlain(scalar.style))
+            let key = Self.text(scalar.value, scalar.length)
+            let plain = isPlain(scalar.style)
+            if let name = string(scalar.anchor) {
+                let kind = YAMLValueConverter.kind(text: key, isPlain: plain)
                 anchors[name] = Built(value: .scalar(kind, kind == .null ? "" : key), cost: 1, height: 0)
             }
-            if !keys.insert(key).inserted { duplicated = true }
             try events.next()
-            let value = try node(events, anchors: &anchors)
+            let value = try node()
             cost += 1 + value.cost
             height = max(height, value.height + 1)
-            if isMergeKey {
-                for source in mergeSources(value.value) {
+            if plain && key == "<<" {
+                mergeKeys += 1
+                for source in Self.mergeSources(value.value) {
                     for (name, item) in source where merged[name] == nil { merged[name] = item }
                 }
             } else {
-                explicit[key] = value.value
+                pendingEntries.append((key, value.value))
             }
             try events.next()
         }
-        // Yams checks for duplicate keys once the mapping is complete.
+        var entries = [String: YAMLValue](minimumCapacity: pendingEntries.count - first + merged.count)
+        var duplicated = mergeKeys > 1
+        for (key, value) in pendingEntries[first...] {
+            if entries.updateValue(value, forKey: key) != nil { duplicated = true }
+        }
+        pendingEntries.removeSubrange(first...)
+        if mergeKeys > 0 && entries["<<"] != nil { duplicated = true }
         if duplicated { throw .invalid }
-        return Built(value: .mapping(explicit.merging(merged) { explicitValue, _ in explicitValue }), cost: cost, height: height)
+        for (name, item) in merged where entries[name] == nil { entries[name] = item }
+        return Built(value: .mapping(entries), cost: cost, height: height)
     }
 
     private static func mergeSources(_ value: YAMLValue) -> [[String: YAMLValue]] {
@@ -136,43 +155,47 @@ struct YAMLEventReader {
         }
     }
 
-    private static func isPlain(_ style: yaml_scalar_style_t) -> Bool {
+    private func isPlain(_ style: yaml_scalar_style_t) -> Bool {
         style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE
     }
-}
 
-/// libyaml's parser over a buffer, one current event at a time.
-private final class EventStream {
-    private var parser = yaml_parser_t()
-    private(set) var event = yaml_event_t()
-    private var holdsEvent = false
-
-    init(_ buffer: UnsafeBufferPointer<UInt8>) {
-        yaml_parser_initialize(&parser)
-        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-    }
-
-    deinit {
-        if holdsEvent { yaml_event_delete(&event) }
-        yaml_parser_delete(&parser)
-    }
-
-    var type: yaml_event_type_t { event.type }
-
-    /// Moves to the next event; a parse error throws.
-    func next() throws(Stop) {
-        if holdsEvent { yaml_event_delete(&event) }
-        holdsEvent = yaml_parser_parse(&parser, &event) == 1
-        if !holdsEvent { throw .invalid }
-    }
-
-    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         pointer.map { String(cString: $0) }
     }
 
-    func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
+    private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+}
+
+/// libyaml's parser over a buffer, one current event at a time. Its state lives outside the object, so
+/// reading it needs no exclusivity checks.
+private final class EventStream {
+    private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+    /// The current event; all zero (no event) before the first and after a failed parse.
+    let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        parser.initialize(to: yaml_parser_t())
+        event.initialize(to: yaml_event_t())
+        yaml_parser_initialize(parser)
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
+    }
+
+    deinit {
+        yaml_event_delete(event)
+        yaml_parser_delete(parser)
+        parser.deallocate()
+        event.deallocate()
+    }
+
+    var type: yaml_event_type_t { event.pointee.type }
+
+    /// Moves to the next event; a parse error throws.
+    func next() throws(Stop) {
+        yaml_event_delete(event)
+        if yaml_parser_parse(parser, event) != 1 { throw .invalid }
     }
 }
 

@@ -132,12 +132,15 @@ struct YAMLValueConverter {
     /// How YAML reads a scalar with this text, plain or not.
     static func kind(text: String, isPlain: Bool) -> YAMLValue.ScalarKind {
         guard isPlain else { return .string }
-        if nullSpellings.contains(text) { return .null }
-        if booleanSpellings.contains(text) { return .plain }
-        if let first = text.utf8.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+        guard let first = text.utf8.first else { return .null }
+        if first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".")
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
             return .plain
         }
+        // Only short words starting with one of these letters can be spellings of null or a boolean.
+        guard text.utf8.count <= 5, "~nNtTfFyYoO".utf8.contains(first) else { return .string }
+        if nullSpellings.contains(text) { return .null }
+        if booleanSpellings.contains(text) { return .plain }
         return .string
     }
 }
