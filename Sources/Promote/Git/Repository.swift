@@ -168,16 +168,14 @@ public final class Repository: @unchecked Sendable {
 
     /// Every best common ancestor of two commits, best first (several in criss-cross histories, none when
     /// unrelated), as `git_merge_base` and `git_merge_bases` find them; computed once per pair.
+    ///
+    /// The history walk runs on another thread (`MergeBaseWalk`) while this one reads ahead the trees where
+    /// the two commits differ, which a merge of the two reads first.
     func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
         try mergeBaseCache.value(a, b) {
-            var one = a.oid
-            var two = b.oid
-            var bases = git_oidarray()
-            let result = git_merge_bases(&bases, pointer, &one, &two)
-            if result == GIT_ENOTFOUND.rawValue { return [] }
-            try check(result, "merge base of \(a.prefix(12)) and \(b.prefix(12))")
-            defer { git_oidarray_dispose(&bases) }
-            return (0..<bases.count).map { ObjectID(bases.ids[$0]) }
+            let walk = MergeBaseWalk(path: openedPath, a, b)
+            readTrees(where: a, differFrom: b, until: { walk.isFinished })
+            return try walk.bases()
         }
     }
 

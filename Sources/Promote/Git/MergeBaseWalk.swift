@@ -1,0 +1,77 @@
+import CGit2
+import Foundation
+
+/// The merge bases of two commits, found by libgit2's history walk on a handle of its own, on another thread.
+///
+/// The walk reads every commit down to the merge bases — most of a plan's time on a long history — and needs
+/// nothing else; libgit2 handles are not shared across threads, so it opens a second one on the repository.
+/// Meanwhile the calling thread reads ahead the trees the merge that usually follows will read first
+/// (`Repository.readTrees(where:differFrom:until:)`).
+final class MergeBaseWalk: @unchecked Sendable {
+    private let condition = NSCondition()
+    /// Set once, by the walking thread; guarded by `condition`.
+    private var outcome: Result<[ObjectID], any Error>?
+
+    /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was).
+    init(path: String, _ a: ObjectID, _ b: ObjectID) {
+        Thread { [self] in
+            let found = Result { () throws -> [ObjectID] in
+                var raw: OpaquePointer?
+                try check(git_repository_open_ext(&raw, path, 0, nil), "open \(path) again")
+                defer { git_repository_free(raw) }
+                return try Self.mergeBases(in: raw!, a, b)
+            }
+            condition.withLock {
+                outcome = found
+                condition.broadcast()
+            }
+        }.start()
+    }
+
+    /// Whether the walk has finished (found the bases or failed).
+    var isFinished: Bool { condition.withLock { outcome != nil } }
+
+    /// The bases, best first, once the walk has finished; rethrows its error.
+    func bases() throws -> [ObjectID] {
+        try condition.withLock {
+            while outcome == nil { condition.wait() }
+            return outcome!
+        }.get()
+    }
+
+    /// libgit2's merge bases of `a` and `b` in `repository` (none when the histories are unrelated).
+    static func mergeBases(in repository: OpaquePointer, _ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
+        var one = a.oid
+        var two = b.oid
+        var bases = git_oidarray()
+        let result = git_merge_bases(&bases, repository, &one, &two)
+        if result == GIT_ENOTFOUND.rawValue { return [] }
+        try check(result, "merge base of \(a.prefix(12)) and \(b.prefix(12))")
+        defer { git_oidarray_dispose(&bases) }
+        return (0..<bases.count).map { ObjectID(bases.ids[$0]) }
+    }
+}
+
+extension Repository {
+    /// Reads into this handle's object cache the trees of commit `a` and commit `b` that differ, folder by
+    /// folder from the root down, until `enough()` says to stop. Best effort: a tree that cannot be read is
+    /// left for the reader that needs it to report.
+    func readTrees(where a: ObjectID, differFrom b: ObjectID, until enough: () -> Bool) {
+        guard let first = try? treeID(ofCommit: a), let second = try? treeID(ofCommit: b) else { return }
+        var pending = [(first.oid, second.oid)]
+        var next = 0
+        while next < pending.count, !enough() {
+            var (left, right) = pending[next]
+            next += 1
+            guard let trees = try? [lookupTree(&left), lookupTree(&right)] else { continue }
+            try? withTreeEntries(of: trees) { lists in
+                walkInStep(lists) { row in
+                    guard let one = row[0], let other = row[1], one.isTree, other.isTree, !one.isIdentical(to: other) else {
+                        return
+                    }
+                    pending.append((one.id.pointee, other.id.pointee))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Promote
+
+/// `MergeBaseWalk` (the history walk on a second handle and thread) and the trees read ahead meanwhile.
+@Suite("Merge bases on a second thread")
+struct MergeBaseWalkTests {
+    /// Promotions, hotfixes, a back-merge (criss-cross) and an unrelated root: every pair's bases as git lists them.
+    @Test("bases are git's for every pair of a promotion history, criss-cross and unrelated ones included")
+    func basesAreGits() throws {
+        let fixture = try GitFixture(files: ["README.md": "hello\n", "components/a/controllers/base/release.yaml": "v: 1\n"])
+        let origin = fixture.origin
+        try fixture.createBranch("production", at: try fixture.revParse("main", in: origin), in: origin)
+        var commits: [String] = [try fixture.revParse("main", in: origin)]
+        for round in 0..<3 {
+            commits.append(try fixture.commit(["components/a/controllers/base/release.yaml": .text("v: \(round + 2)\n")],
+                                              on: "main", message: "bump \(round)", in: origin))
+            commits.append(try fixture.commit(["components/a/controllers/production/values.yaml": .text("r: \(round)\n")],
+                                              on: "production", message: "hotfix \(round)", in: origin))
+            commits.append(try fixture.merge("main", into: "production", message: "promote \(round)", in: origin))
+        }
+        commits.append(try fixture.merge("production", into: "main", message: "back-merge", in: origin))
+        commits.append(try fixture.commit(["README.md": "hello again\n"], on: "production", message: "readme", in: origin))
+        // An unrelated root commit: no merge base with anything above.
+        let emptyTree = try fixture.git("hash-object", "-t", "tree", "-w", "--stdin", in: origin, stdin: Data())
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        commits.append(try fixture.git("commit-tree", emptyTree, "-m", "unrelated root", in: origin)
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+
+        let repository = try Repository.open(at: origin.path)
+        for (index, first) in commits.enumerated() {
+            for second in commits[index...] {
+                let listed = (try? fixture.git("merge-base", "--all", first, second, in: origin)) ?? ""
+                let expected = Set(listed.split(separator: "\n").map(String.init))
+                let walk = MergeBaseWalk(path: origin.path, ObjectID(hex: first)!, ObjectID(hex: second)!)
+                #expect(Set(try walk.bases().map(\.hex)) == expected, "\(first) \(second)")
+                #expect(Set(try repository.mergeBases(ObjectID(hex: first)!, ObjectID(hex: second)!).map(\.hex)) == expected)
+            }
+        }
+    }
+
+    @Test("a commit that is not there is an error from the walk, as from libgit2 on the calling thread")
+    func missingCommit() throws {
+        let fixture = try GitFixture(files: ["README.md": "hello\n"])
+        let tip = ObjectID(hex: try fixture.revParse("main", in: fixture.origin))!
+        let missing = ObjectID(hex: String(repeating: "ab", count: 20))!
+        #expect(throws: GitError.self) { try MergeBaseWalk(path: fixture.origin.path, tip, missing).bases() }
+        #expect(throws: (any Error).self) { try Repository.open(at: fixture.origin.path).isAncestor(missing, of: tip) }
+    }
+
+    @Test("reading ahead stops when told and reads every differing folder otherwise")
+    func readAhead() throws {
+        let fixture = try GitFixture(files: ["a/b/c.yaml": "1\n", "a/d.yaml": "1\n", "e.yaml": "1\n"])
+        let origin = fixture.origin
+        let first = ObjectID(hex: try fixture.revParse("main", in: origin))!
+        let second = ObjectID(hex: try fixture.commit(["a/b/c.yaml": "2\n", "e.yaml": "2\n"], on: "main", message: "edit",
+                                                       in: origin))!
+        let repository = try Repository.open(at: origin.path)
+        var asked = 0
+        repository.readTrees(where: first, differFrom: second, until: { asked += 1; return true })
+        #expect(asked == 1)
+        asked = 0
+        // Root, then `a`, then `a/b` differ: three pairs of folders, each preceded by a question.
+        repository.readTrees(where: first, differFrom: second, until: { asked += 1; return false })
+        #expect(asked == 3)
+    }
+}
