@@ -5,6 +5,8 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
+/* glibc's malloc tuning (mallopt), which the Glibc module does not export; see HeapPages.swift. */
+#include <malloc.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option we use. */
 

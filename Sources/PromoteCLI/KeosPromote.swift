@@ -13,6 +13,7 @@ public enum KeosPromote {
             print(version)
             exit(0)
         }
+        HeapPages.prepare()
         let root = RootCommand.parser(for: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try root.parseAsRoot()
