@@ -159,9 +159,8 @@ struct PrunedMerge {
         try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
                   "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
         defer { git_index_free(index) }
-        if git_index_has_conflicts(index) == 1 {
-            return (.conflicts(try repository.conflictPaths(in: index!)), nil)
-        }
+        let conflicts = try repository.mergeConflicts(in: index!)
+        if !conflicts.isEmpty { return (.conflicts(conflicts), nil) }
         let files = try resultFiles(of: index!)
         let merged = try graft(root, ours: try repository.lookupTree(ours), files: files[...], at: 0)
         // Ours and the result differ only below the differing names: our pruned tree's files against the merge's.
