@@ -236,7 +236,8 @@ struct PrunedMerge {
             }
         }
         // A name that is a file on one side and a folder on another: libgit2 finds directory/file conflicts
-        // between neighbours in path order, which the files of a folder taken whole could have kept apart.
+        // between neighbours in path order, which the files of a folder taken whole could have kept apart
+        // (`Repository.fileDirectoryConflicts` finds the ones it misses; starting over keeps what it finds).
         if !fileNames.isDisjoint(with: folderNames) { pass.mustPruneEveryFolder = true }
         folder.pruned = try writers.map { try $0.isEmpty ? nil : scratch.writeTree($0) }
         return folder
