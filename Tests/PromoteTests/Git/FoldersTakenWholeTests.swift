@@ -147,6 +147,9 @@ import TestSupport
               production: ["components/a/controllers/x": "production file\n"],
               main: ["components/a/controllers/x/y/z.yaml": "main folder\n",
                      "components/a/controllers/x.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a file moved to a name the other side made a folder", base: fileAndFolderBase,
+              production: ["update/x/y.yaml": "production folder\n"],
+              main: ["update/policy.yaml": .delete, "update/x": .text(policy), "update/x.d/f.yaml": "main changes x.d\n"]),
         // Neighbours in path order: libgit2 finds these itself.
         Shape(name: "a file added on one side, a folder of that name on the other, as neighbours", base: fileAndFolderBase,
               production: ["update/x": "production file\n"], main: ["update/x/y.yaml": "main folder\n"]),
