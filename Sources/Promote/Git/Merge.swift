@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 /// The result of merging two commits in memory.
 public enum MergeOutcome: Sendable, Equatable {
@@ -64,12 +65,41 @@ extension Repository {
         try check(git_merge_commits(&index, pointer, ourCommit.pointer, theirCommit.pointer, &options),
                   "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
         defer { git_index_free(index) }
-        if git_index_has_conflicts(index) == 1 {
-            return .conflicts(try conflictPaths(in: index!))
-        }
+        let conflicts = try mergeConflicts(in: index!)
+        if !conflicts.isEmpty { return .conflicts(conflicts) }
         var tree = git_oid()
         try check(git_index_write_tree_to(&tree, index, pointer), "write merged tree")
         return .clean(tree: ObjectID(tree))
+    }
+
+    /// Where a merged index conflicts: libgit2's conflicts and the file/directory conflicts it missed.
+    func mergeConflicts(in index: OpaquePointer) throws -> [String] {
+        let conflicts = git_index_has_conflicts(index) == 1 ? try conflictPaths(in: index) : []
+        return conflicts + Self.fileDirectoryConflicts(in: index).filter { !conflicts.contains($0) }
+    }
+
+    /// Names that are a file (or link) and also a folder of other entries of a merged index (`x` and `x/y`).
+    ///
+    /// git reports a file/directory conflict there (moving the file aside to `x~<side>`, the path it lists).
+    /// libgit2 finds one only when the two are neighbours in path order (not with `x.d/` between `x` and
+    /// `x/`) and otherwise keeps both in the index, whose tree writer then drops the file. These are reported
+    /// at `x`, where both sides wrote, as libgit2 reports the conflicts it does find. An ancestor-only entry
+    /// (stage 1) is on neither side and does not count.
+    static func fileDirectoryConflicts(in index: OpaquePointer) -> [String] {
+        var paths: [ArraySlice<UInt8>] = []
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position), git_index_entry_stage(entry) != 1,
+                  let path = entry.pointee.path else { continue }
+            paths.append(ArraySlice(UnsafeRawBufferPointer(start: path, count: strlen(path))))
+        }
+        let names = Set(paths)
+        var conflicts = Set<ArraySlice<UInt8>>()
+        for path in paths {
+            for slash in path.indices where path[slash] == 0x2F && names.contains(path[..<slash]) {
+                conflicts.insert(path[..<slash])
+            }
+        }
+        return conflicts.map { GitPath.decode(Array($0)) }
     }
 
     func conflictPaths(in index: OpaquePointer) throws -> [String] {

@@ -159,9 +159,8 @@ struct PrunedMerge {
         try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
                   "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
         defer { git_index_free(index) }
-        if git_index_has_conflicts(index) == 1 {
-            return (.conflicts(try repository.conflictPaths(in: index!)), nil)
-        }
+        let conflicts = try repository.mergeConflicts(in: index!)
+        if !conflicts.isEmpty { return (.conflicts(conflicts), nil) }
         let files = try resultFiles(of: index!)
         let merged = try graft(root, ours: try repository.lookupTree(ours), files: files[...], at: 0)
         // Ours and the result differ only below the differing names: our pruned tree's files against the merge's.
@@ -237,7 +236,8 @@ struct PrunedMerge {
             }
         }
         // A name that is a file on one side and a folder on another: libgit2 finds directory/file conflicts
-        // between neighbours in path order, which the files of a folder taken whole could have kept apart.
+        // between neighbours in path order, which the files of a folder taken whole could have kept apart
+        // (`Repository.fileDirectoryConflicts` finds the ones it misses; starting over keeps what it finds).
         if !fileNames.isDisjoint(with: folderNames) { pass.mustPruneEveryFolder = true }
         folder.pruned = try writers.map { try $0.isEmpty ? nil : scratch.writeTree($0) }
         return folder

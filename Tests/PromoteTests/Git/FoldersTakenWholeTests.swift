@@ -105,19 +105,117 @@ import TestSupport
         #expect(merged.foldersTakenWhole == 0)
     }
 
-    /// A name that is a file on one side and a folder on the other, with a folder taken whole between the two
-    /// in path order (`x`, `x.d/`, `x/`): libgit2 looks for directory/file conflicts between neighbours only,
-    /// so taking `x.d` whole would turn its clean merge into a conflict. The merge starts over instead.
-    /// (Neither libgit2 nor the pruned merge sees this conflict, which git reports; both keep `x/`, and the
-    /// pruned merge keeps the file `x` beside it — as before folders were taken whole.)
+    /// A name that is a file on one side and a folder on the other, with a folder between the two in path
+    /// order (`x`, `x.d/`, `x/`): libgit2 looks for directory/file conflicts between neighbours only, so
+    /// taking `x.d` whole could change what it finds. The merge starts over instead, and reports the
+    /// conflict git reports (libgit2 alone misses it when `x.d` differs, and drops the file `x`).
     @Test func aFileAndAFolderOfOneNameStartOver() throws {
-        var base = Self.base
-        base["update/x.d/f.yaml"] = "x.d\n"
-        let (fixture, production, main) = try ChangeSizedGitTests.make(Shape(name: "file and folder", base: base,
-            production: ["update/x": "production file\n"],
-            main: ["update/x/y.yaml": "main folder\n", "update/x.d/f.yaml": "main changes x.d\n"]))
-        let merged = try Self.expectExact(fixture, production: production, main: main, libgit2: false)
+        let (fixture, production, main) = try ChangeSizedGitTests.make(Self.fileAndFolder[0])
+        let merged = try Self.expectExact(fixture, production: production, main: main)
         #expect(merged.foldersTakenWhole == 0)
+        #expect(merged.outcome == .conflicts(["update/x"]))
+    }
+
+    static var fileAndFolderBase: [String: FixtureFile] {
+        base.merging(["update/x.d/f.yaml": "x.d\n", "components/a/controllers/x.d/f.yaml": "x.d\n",
+                      "update/was-file": "a file\n", "update/was-file.d/f.yaml": "x.d\n",
+                      "update/was-folder/a.yaml": "in a folder\n", "update/was-folder.d/f.yaml": "x.d\n"]) { first, _ in first }
+    }
+
+    /// A name that is a file (or link) on one side and a folder on the other. Git moves the file aside to
+    /// `x~<side>` and lists that path; keos-promote lists `x`. The first ones have a changed folder `x.d/`
+    /// between `x` and `x/` in path order, which hides the conflict from libgit2.
+    static let fileAndFolder: [Shape] = [
+        Shape(name: "a file added on one side, a folder of that name on the other", base: fileAndFolderBase,
+              production: ["update/x": "production file\n"],
+              main: ["update/x/y.yaml": "main folder\n", "update/x.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a folder added on one side, a file of that name on the other", base: fileAndFolderBase,
+              production: ["update/x/y.yaml": "production folder\n"],
+              main: ["update/x": "main file\n", "update/x.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a link added on one side, a folder of that name on the other", base: fileAndFolderBase,
+              production: ["update/x": .symlink("image.yaml")],
+              main: ["update/x/y.yaml": "main folder\n", "update/x.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a file edited on one side, made a folder on the other", base: fileAndFolderBase,
+              production: ["update/was-file": "edited on production\n"],
+              main: ["update/was-file": .delete, "update/was-file/y.yaml": "main folder\n",
+                     "update/was-file.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a file added to a folder the other side made a file", base: fileAndFolderBase,
+              production: ["update/was-folder/b.yaml": "added on production\n"],
+              main: ["update/was-folder/a.yaml": .delete, "update/was-folder": "main file\n",
+                     "update/was-folder.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a file and a folder of one name in a nested folder", base: fileAndFolderBase,
+              production: ["components/a/controllers/x": "production file\n"],
+              main: ["components/a/controllers/x/y/z.yaml": "main folder\n",
+                     "components/a/controllers/x.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a file moved to a name the other side made a folder", base: fileAndFolderBase,
+              production: ["update/x/y.yaml": "production folder\n"],
+              main: ["update/policy.yaml": .delete, "update/x": .text(policy), "update/x.d/f.yaml": "main changes x.d\n"]),
+        // Neighbours in path order: libgit2 finds these itself.
+        Shape(name: "a file added on one side, a folder of that name on the other, as neighbours", base: fileAndFolderBase,
+              production: ["update/x": "production file\n"], main: ["update/x/y.yaml": "main folder\n"]),
+        Shape(name: "a file edited on one side, made a folder on the other, as neighbours", base: fileAndFolderBase,
+              production: ["update/was-file": "edited on production\n"],
+              main: ["update/was-file": .delete, "update/was-file/y.yaml": "main folder\n"]),
+    ]
+
+    /// Files made folders and back without the other side touching the name: clean, as in git.
+    static let fileOrFolder: [Shape] = [
+        Shape(name: "a file made a folder, the other side changes a neighbour", base: fileAndFolderBase,
+              production: ["update/was-file.d/g.yaml": "added on production\n"],
+              main: ["update/was-file": .delete, "update/was-file/y.yaml": "main folder\n",
+                     "update/was-file.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a file deleted on one side, made a folder on the other", base: fileAndFolderBase,
+              production: ["update/was-file": .delete],
+              main: ["update/was-file": .delete, "update/was-file/y.yaml": "main folder\n",
+                     "update/was-file.d/f.yaml": "main changes x.d\n"]),
+        Shape(name: "a folder made a file, the other side changes a neighbour", base: fileAndFolderBase,
+              production: ["update/was-folder.d/g.yaml": "added on production\n"],
+              main: ["update/was-folder/a.yaml": .delete, "update/was-folder": "main file\n",
+                     "update/was-folder.d/f.yaml": "main changes x.d\n"]),
+    ]
+
+    /// Every merge — folders taken whole, every folder pruned, libgit2's whole-tree merge, `mergeCommits` —
+    /// conflicts where git does, never writing a tree with a file and a folder of one name.
+    @Test(arguments: fileAndFolder)
+    func aFileAndAFolderOfOneNameConflictAsInGit(shape: Shape) throws {
+        let (fixture, production, main) = try ChangeSizedGitTests.make(shape)
+        let expected = try Self.gitOutcome(fixture, production: production, main: main)
+        guard case .conflicts(let paths) = expected else { Issue.record("git merges cleanly: \(expected)"); return }
+        #expect(paths.count == 1)
+        let repository = try Repository.open(at: fixture.origin.path)
+        let ours = ObjectID(hex: production)!, theirs = ObjectID(hex: main)!
+        #expect(ChangeSizedGitTests.sorted(try Self.merged(fixture, production: production, main: main).outcome) == expected)
+        #expect(ChangeSizedGitTests.sorted(
+            try Self.merged(fixture, production: production, main: main, takingFoldersWhole: false).outcome) == expected)
+        #expect(ChangeSizedGitTests.sorted(try repository.libgit2Merge(ours: ours, theirs: theirs,
+                                                                       options: Repository.mergeOptions())) == expected)
+        #expect(try repository.mergeCommits(ours: ours, theirs: theirs) == expected)
+    }
+
+    @Test(arguments: fileOrFolder)
+    func aFileMadeAFolderAloneMergesAsInGit(shape: Shape) throws {
+        let (fixture, production, main) = try ChangeSizedGitTests.make(shape)
+        let expected = try Self.gitOutcome(fixture, production: production, main: main)
+        guard case .clean = expected else { Issue.record("git conflicts: \(expected)"); return }
+        try Self.expectExact(fixture, production: production, main: main)
+        let repository = try Repository.open(at: fixture.origin.path)
+        #expect(try repository.mergeCommits(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!) == expected)
+    }
+
+    /// `git merge-tree`'s outcome, a file moved aside to `x~<side>` listed at `x` (`<side>` is the commit
+    /// named on its command line).
+    static func gitOutcome(_ fixture: GitFixture, production: String, main: String) throws -> MergeOutcome {
+        switch try fixture.mergeTree(production, main, in: fixture.origin) {
+        case .clean(let tree):
+            return .clean(tree: ObjectID(hex: tree)!)
+        case .conflicted(_, let paths):
+            let named = paths.map { path in
+                [production, main].lazy.compactMap { side in
+                    path.hasSuffix("~" + side) ? String(path.dropLast(side.count + 1)) : nil
+                }.first ?? path
+            }
+            return ChangeSizedGitTests.sorted(.conflicts(named))
+        }
     }
 
     @Test(arguments: takenWhole)
