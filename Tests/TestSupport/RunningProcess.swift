@@ -10,11 +10,13 @@ import Darwin
 
 /// A child process that a test watches while it runs: its output as it arrives, a signal at a chosen moment.
 ///
-/// Made for killing the tool at a given step (`waitForStderr(containing:)`, then `kill(SIGKILL)`).
+/// Made for killing the tool at a given step (`kill(onceStderrContains:)`), or after a delay (`kill()`).
 public final class RunningProcess: @unchecked Sendable {
     public let process: Process
     private let output = Mutex((stdout: Data(), stderr: Data()))
     private let drained = DispatchGroup()
+    /// A signal to send as soon as standard error contains the text (checked as each piece arrives).
+    private let trigger = Mutex<(text: String, signal: Int32)?>(nil)
 
     /// Starts `executable` with `arguments`; `environment` replaces the whole environment.
     public init(_ executable: URL, _ arguments: [String], cwd: URL? = nil, environment: [String: String]) throws {
@@ -53,6 +55,19 @@ public final class RunningProcess: @unchecked Sendable {
         return false
     }
 
+    /// Sends `signal` the moment standard error contains `text`: from the thread that reads it, with no polling
+    /// delay, so that a step the tool logs just before a short last stretch of work is still caught.
+    public func kill(_ signal: Int32 = SIGKILL, onceStderrContains text: String) {
+        trigger.update { $0 = (text, signal) }
+        fireTrigger()
+    }
+
+    private func fireTrigger() {
+        guard let (text, signal) = trigger.get(), stderrSoFar.contains(text) else { return }
+        trigger.update { $0 = nil }
+        kill(signal)
+    }
+
     /// Sends `signal` (default SIGKILL) to the process.
     public func kill(_ signal: Int32 = SIGKILL) {
         if process.isRunning { _ = Glibc.kill(pid, signal) }
@@ -77,6 +92,7 @@ public final class RunningProcess: @unchecked Sendable {
                 let data = handle.availableData
                 if data.isEmpty { break }
                 output.update { stderr ? $0.stderr.append(data) : $0.stdout.append(data) }
+                if stderr { fireTrigger() }
             }
             try? handle.close()
             drained.leave()

@@ -61,6 +61,7 @@ import TestSupport
         let run = try sample.startPromotion()
         switch point {
         case .step(let line):
+            run.kill(onceStderrContains: line)
             #expect(run.waitForStderr(containing: line), "\(point): the step never came\n\(run.stderrSoFar)")
         case .fault:
             #expect(sample.proxy.waitUntilTriggered(), "\(point): the fault never struck\n\(run.stderrSoFar)")
