@@ -8,7 +8,8 @@ import Glibc
 /// A plan touches some 10 MiB of heap; in 4 KiB pages that is 2,600 page faults, about a quarter of a medium
 /// `diff`'s time on a virtual machine. This is what glibc's `glibc.malloc.hugetlb=1` tunable does, which a
 /// program cannot set for itself: the heap grows in one 32 MiB step and the kernel is asked to back that
-/// range with 2 MiB pages. Where huge pages are off or always on, the request changes nothing.
+/// range with 2 MiB pages (later growth, on larger repositories, keeps 4 KiB pages). Where huge pages are off
+/// or always on, the request changes nothing.
 public enum HeapPages {
     private static let hugePage = 2 << 20
     private static let growth = 32 << 20
