@@ -95,13 +95,13 @@ struct SideChanges {
     let base: ObjectID
     let tip: ObjectID
     /// The files that differ between them (`differingFiles`, of these trees or of trees pruned alike).
-    let files: (old: [PathEntry], new: [PathEntry])
+    let files: FileChanges
     /// Paths of files the side added (a renamed file arrives at its new path).
     let arrivals: [String]
     /// Whether the side both deleted and added files, without which it renamed nothing.
     let mayRename: Bool
 
-    init(repository: Repository, base: ObjectID, tip: ObjectID, files: (old: [PathEntry], new: [PathEntry])) {
+    init(repository: Repository, base: ObjectID, tip: ObjectID, files: FileChanges) {
         self.repository = repository
         self.base = base
         self.tip = tip

@@ -79,16 +79,13 @@ struct PrunedMerge {
         let id: git_oid
     }
 
-    /// Files that differ between two trees, as `differingFiles` lists them: each side's, in path order.
-    typealias Changes = (old: [PathEntry], new: [PathEntry])
-
     /// A merge's outcome, and what each side changed since the base (as `differingFiles` lists them).
     struct Merged {
         var outcome: MergeOutcome
-        var ourChanges: Changes
-        var theirChanges: Changes
+        var ourChanges: FileChanges
+        var theirChanges: FileChanges
         /// A clean merge's files that differ from ours (as `differingFiles` would list ours against the result).
-        var resultChanges: Changes?
+        var resultChanges: FileChanges?
         /// How many folders the result took whole from one side without merging them (0 when the merge started
         /// over pruning every folder, `Pass.mustPruneEveryFolder`).
         var foldersTakenWhole: Int
@@ -112,8 +109,8 @@ struct PrunedMerge {
         }
         // What each side changed: the pruned trees differ from the base's exactly where the whole trees do,
         // except in the folders taken whole, where one side changed nothing and the other what it lists.
-        var ourWhole: Changes = ([], [])
-        var theirWhole: Changes = ([], [])
+        var ourWhole: FileChanges = ([], [])
+        var theirWhole: FileChanges = ([], [])
         for folder in wholeFolders {
             let changes = try changes(in: folder)
             if folder.side == 1 { Self.append(changes, to: &ourWhole) } else { Self.append(changes, to: &theirWhole) }
@@ -128,7 +125,7 @@ struct PrunedMerge {
     }
 
     /// The files that differ between the base's and the changed side's version of a folder taken whole.
-    private func changes(in folder: WholeFolder) throws -> Changes {
+    private func changes(in folder: WholeFolder) throws -> FileChanges {
         var base = folder.base, tip = folder.tip
         let changes = try Repository.differingFiles(old: try repository.lookupTree(&base), new: try repository.lookupTree(&tip),
                                                     load: repository.lookupTree)
@@ -139,21 +136,21 @@ struct PrunedMerge {
         return (below(changes.old), below(changes.new))
     }
 
-    private static func append(_ changes: Changes, to list: inout Changes) {
+    private static func append(_ changes: FileChanges, to list: inout FileChanges) {
         list.old += changes.old
         list.new += changes.new
     }
 
     /// Both lists' files in path order, as `differingFiles` lists one tree's files (bytewise: Git's order of
     /// one tree's full paths).
-    private static func merging(_ list: Changes, _ more: Changes) -> Changes {
+    private static func merging(_ list: FileChanges, _ more: FileChanges) -> FileChanges {
         guard !more.old.isEmpty || !more.new.isEmpty else { return list }
         return ((list.old + more.old).sorted { $0.path.lexicographicallyPrecedes($1.path) },
                 (list.new + more.new).sorted { $0.path.lexicographicallyPrecedes($1.path) })
     }
 
     private func merge(_ pruned: [Owned], root: Folder, ours: ObjectID, theirs: ObjectID, options: git_merge_options)
-        throws -> (MergeOutcome, Changes?) {
+        throws -> (MergeOutcome, FileChanges?) {
         var options = options
         var index: OpaquePointer?
         try check(git_merge_trees(&index, scratch.pointer, pruned[0].pointer, pruned[1].pointer, pruned[2].pointer, &options),
@@ -169,7 +166,7 @@ struct PrunedMerge {
     }
 
     /// The files of `ours` and of `result` that are not the same (path, mode and object) on the other side.
-    private static func changes(from ours: [PathEntry], to result: [ResultFile]) -> Changes {
+    private static func changes(from ours: [PathEntry], to result: [ResultFile]) -> FileChanges {
         var unmatched = Dictionary(ours.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var new: [PathEntry] = []
         for file in result {

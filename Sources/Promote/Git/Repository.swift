@@ -426,13 +426,23 @@ final class DifferenceCache: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var known: [Pair: (old: [PathEntry], new: [PathEntry])] = [:]
+    private var known: [Pair: FileChanges] = [:]
 
-    func store(_ files: (old: [PathEntry], new: [PathEntry]), old: ObjectID, new: ObjectID) {
+    func store(_ files: FileChanges, old: ObjectID, new: ObjectID) {
         lock.withLock { known[Pair(old: old, new: new)] = files }
     }
 
-    func files(old: ObjectID, new: ObjectID) -> (old: [PathEntry], new: [PathEntry])? {
+    func files(old: ObjectID, new: ObjectID) -> FileChanges? {
         lock.withLock { known[Pair(old: old, new: new)] }
+    }
+}
+
+extension Repository {
+    /// The blobs (files and links, both sides) of the files a merge recorded as differing from tree `old` to
+    /// tree `new`, with their paths as the diff names them; nil when no merge recorded them.
+    func knownChangedBlobs(old: ObjectID, new: ObjectID) -> [(path: String, blob: ObjectID)]? {
+        knownDifferences.files(old: old, new: new).map { known in
+            (known.old + known.new).filter(\.isBlob).map { (GitPath.decode($0.path), ObjectID($0.id)) }
+        }
     }
 }

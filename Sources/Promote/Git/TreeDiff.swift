@@ -30,7 +30,7 @@ extension Repository {
 
     /// The changes from tree `old` to tree `new`, renames detected, without line counts or binary flags;
     /// `files` are their `differingFiles` when known.
-    func changedFiles(old: ObjectID, new: ObjectID, files: (old: [PathEntry], new: [PathEntry])) throws -> [RawFileChange] {
+    func changedFiles(old: ObjectID, new: ObjectID, files: FileChanges) throws -> [RawFileChange] {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
         let diff: Owned

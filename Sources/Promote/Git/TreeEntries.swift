@@ -86,19 +86,25 @@ struct PathEntry {
     var path: [UInt8]
     var mode: UInt32
     var id: git_oid
+
+    /// Whether the entry names a blob (a file or a link), not a submodule's commit.
+    var isBlob: Bool { mode != UInt32(GIT_FILEMODE_COMMIT.rawValue) }
 }
+
+/// The files that differ between two trees, each side's in path order, as `differingFiles` lists them.
+typealias FileChanges = (old: [PathEntry], new: [PathEntry])
 
 extension Repository {
     /// The files that differ between two trees, on each side, in path order; identical subtrees are skipped
     /// without being read, so the cost follows the size of the change, not of the trees.
-    func differingFiles(old: ObjectID?, new: ObjectID) throws -> (old: [PathEntry], new: [PathEntry]) {
+    func differingFiles(old: ObjectID?, new: ObjectID) throws -> FileChanges {
         if let old, let known = knownDifferences.files(old: old, new: new) { return known }
         return try Self.differingFiles(old: old.map { try lookupTree($0) }, new: try lookupTree(new), load: lookupTree)
     }
 
     /// The same for trees already loaded, reading subtrees with `load`.
     static func differingFiles(old: Owned?, new: Owned?, load: (UnsafePointer<git_oid>) throws -> Owned) throws
-        -> (old: [PathEntry], new: [PathEntry]) {
+        -> FileChanges {
         var oldFiles: [PathEntry] = []
         var newFiles: [PathEntry] = []
         try compare(old, new, prefix: [], &oldFiles, &newFiles, load)

@@ -496,13 +496,8 @@ extension PromotionService {
     /// another core while the diff runs; nothing is started when no merge recorded them.
     private func prefetchManifests(from old: ObjectID?, to new: ObjectID, layout: RepositoryLayout) -> ParsedManifests {
         let manifests = ParsedManifests()
-        guard let old, let known = repository.knownDifferences.files(old: old, new: new) else { return manifests }
-        let submodule: UInt32 = 0o160000  // a commit, not a blob
-        let blobs = (known.old + known.new).filter { entry in
-            guard entry.mode != submodule else { return false }
-            let path = String(decoding: entry.path, as: UTF8.self)
-            return ReleaseFacts.isYAML(path) && layout.component(of: path) != nil
-        }.map { ObjectID($0.id) }
+        guard let old, let known = repository.knownChangedBlobs(old: old, new: new) else { return manifests }
+        let blobs = known.filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }.map(\.blob)
         manifests.prefetch(blobs, from: repository)
         return manifests
     }
