@@ -230,6 +230,18 @@ final class ProposalWorld: @unchecked Sendable {
         env.expectNoToken(failed)
     }
 
+    @Test("GitHub: a 429 (secondary rate limit) is retried, not reported")
+    func gitHubRateLimited() throws {
+        let env = try ProposalWorld(.github)
+        try env.api.failNext("POST", pathSuffix: "/pulls", status: 429,
+                             body: ["message": "You have exceeded a secondary rate limit."], times: 1)
+        let result = try env.propose("--skip-verify")
+        #expect(result.status == 0, "\(result)\n\(env.api.log)")
+        #expect(try env.api.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.count == 2, "refused once, then opened")
+        #expect(try env.api.pullRequests().count == 1)
+        env.expectNoToken(result)
+    }
+
     @Test("GitHub: a pull request opened although the answer was lost is found and updated, not opened twice")
     func gitHubLostAnswer() throws {
         let env = try ProposalWorld(.github)
