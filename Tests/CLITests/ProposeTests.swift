@@ -147,15 +147,15 @@ final class ProposalWorld: @unchecked Sendable {
         let env = try ProposalWorld(provider)
         let older = env.world.mainTip
         try env.world.git("push", "--quiet", "origin", "\(older):refs/heads/promote/\(older.prefix(12))")
-        let newest = try env.advanceMain()
+        let proposed = try env.advanceMain()
         let middle = try env.world.commitOnOrigin(["components/storage/controllers/base/x.yaml": "x: 1\n"], on: "main",
                                                   message: "storage: x")
         let features = (1...120).map { "feature/\($0)" }
         try env.api.seed(features + ["promote/\(older.prefix(12))", "promote/\(middle.prefix(12))"],
                          forks: ["promote/\(older.prefix(12))"], into: "production")
 
-        // Propose the revision before `middle`: the older one is closed, `middle` (newer) stays open.
-        let result = try env.propose("--skip-verify", "--revision", newest)
+        // Propose `proposed`, made before `middle`: the older one is closed, `middle` (newer) stays open.
+        let result = try env.propose("--skip-verify", "--revision", proposed)
         #expect(result.status == 0, "\(result)\n\(env.api.log)")
         let pulls = try env.api.pullRequests()
         func state(_ branch: String, fork: Bool = false) -> String? {
@@ -172,7 +172,7 @@ final class ProposalWorld: @unchecked Sendable {
         #expect(state("promote/\(middle.prefix(12))") == open, "a newer revision stays open")
         #expect(state("promote/\(older.prefix(12))", fork: true) == open, "a fork's branch is not ours")
         #expect(state("feature/7") == open && state("feature/120") == open)
-        #expect(state("promote/\(newest.prefix(12))") == open)
+        #expect(state("promote/\(proposed.prefix(12))") == open)
         #expect(try env.api.comments().count == 1)
         let lists = try env.api.requests().filter { $0.method == "GET" }
         #expect(lists.count == 2, "two pages: \(lists.map(\.query))")
@@ -228,6 +228,18 @@ final class ProposalWorld: @unchecked Sendable {
         expectOneLineError(failed, code: 1, mentions: ["503", "attempts", "try again later"], reportOnStdout: true)
         #expect(try env.api.requests().filter { $0.method == "PATCH" }.count == 4, "retried, then gave up")
         env.expectNoToken(failed)
+    }
+
+    @Test("GitHub: a 429 (secondary rate limit) is retried, not reported")
+    func gitHubRateLimited() throws {
+        let env = try ProposalWorld(.github)
+        try env.api.failNext("POST", pathSuffix: "/pulls", status: 429,
+                             body: ["message": "You have exceeded a secondary rate limit."], times: 1)
+        let result = try env.propose("--skip-verify")
+        #expect(result.status == 0, "\(result)\n\(env.api.log)")
+        #expect(try env.api.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.count == 2, "refused once, then opened")
+        #expect(try env.api.pullRequests().count == 1)
+        env.expectNoToken(result)
     }
 
     @Test("GitHub: a pull request opened although the answer was lost is found and updated, not opened twice")

@@ -241,7 +241,7 @@ import TestSupport
         #expect(verified.succeeded, "\(verified)")
     }
 
-    @Test("2: --signing-key without signing on is refused; --dry-run never runs the signer")
+    @Test("2: --signing-key without signing on is refused; --dry-run never runs the signer; SSH without a key is refused")
     func flagsAndDryRun() throws {
         let world = try World()
         let originBefore = try world.sample.refs(of: world.sample.origin)
@@ -252,6 +252,11 @@ import TestSupport
         let dryRun = try world.promote("--sign", "--dry-run")
         #expect(dryRun.status == 0, "\(dryRun)")
         #expect(!dryRun.stderr.contains("gpg-9"), "\(dryRun)")
+
+        // SSH signing with no key anywhere (flag, config file, git's user.signingkey) is bad input, not a runtime failure.
+        try world.sample.git("config", "gpg.format", "ssh")
+        let noKey = try world.promote("--sign")
+        expectOneLineError(noKey, code: 2, mentions: ["SSH signing needs a key", "--signing-key"])
         expectSameRefs(try world.sample.refs(of: world.sample.origin), originBefore, "origin")
     }
 }

@@ -108,12 +108,18 @@ struct CIExamplesTests {
         let steps = workflow[key: "jobs"]?.mapping?.flatMap { $0.value[key: "steps"]?.items ?? [] } ?? []
         let propose = try #require(steps.first { $0[key: "uses"]?.text?.contains("/keos-promote@") == true })
         #expect(propose[key: "env"]?[key: "GITHUB_TOKEN"]?.text == "${{ secrets.GITHUB_TOKEN }}")
-        let inputs = Set(try RepositoryYAML.document("action.yml")[key: "inputs"]?.keys ?? [])
+        let action = try RepositoryYAML.document("action.yml")
+        let inputs = Set(action[key: "inputs"]?.keys ?? [])
         let used = Set(propose[key: "with"]?.keys ?? [])
-        #expect(used.isSubset(of: inputs), "inputs the action lacks: \(used.subtracting(inputs))")
+        #expect(!used.isEmpty && used.isSubset(of: inputs), "inputs the action lacks: \(used.subtracting(inputs))")
         let args = (propose[key: "with"]?[key: "args"]?.text ?? "").split(separator: "\n").map { String($0.split(separator: "=")[0]) }
         #expect(propose[key: "with"]?[key: "propose"]?.text == "true")
-        #expect(Set(args).isSubset(of: try Self.knownFlags()), "unknown flags: \(args)")
+        let flags = try Self.knownFlags()
+        #expect(!args.isEmpty && Set(args).isSubset(of: flags), "unknown flags: \(args)")
+        let id = try #require(propose[key: "id"]?.text)
+        let usedOutputs = Set(steps.flatMap(\.allScalars).flatMap { Self.expressions(in: $0, prefix: "steps.\(id).outputs.") })
+        let outputs = Set(action[key: "outputs"]?.keys ?? [])
+        #expect(!usedOutputs.isEmpty && usedOutputs.isSubset(of: outputs), "outputs the action lacks: \(usedOutputs.subtracting(outputs))")
     }
 
     @Test("the GitLab example: one promotion at a time, full history, exit code 3 allowed, real flags")

@@ -99,11 +99,14 @@ struct CompletionAndManualTests {
                 #expect(text.contains("--\(option)"), "man page lacks --\(option) of \(command)")
             }
         }
-        for section in ["SYNOPSIS", "COMMANDS", "COMMON OPTIONS", "FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
+        for section in ["SYNOPSIS", "COMMANDS", "COMMON OPTIONS", "SIGNING", "FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
             #expect(text.contains("\n\(section)\n"), "man page lacks \(section)")
         }
         #expect(text.contains(".keos-promote.yaml"))
         #expect(text.contains("NO_COLOR"))
+        for variable in ["KEOS_PROMOTE_LOCK_TIMEOUT", "GITHUB_TOKEN", "GITLAB_TOKEN", "GNUPGHOME", "SSH_AUTH_SOCK"] {
+            #expect(text.contains(variable), "man page lacks \(variable)")
+        }
         let sourceDate = try binary.run(["generate-manual"], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
         #expect(sourceDate.stdout.contains(".Dd November 14, 2023\n"))
     }

@@ -15,10 +15,9 @@ import TestSupport
 
         init() throws {
             world = try SampleWorld()
-            daemon = try GitDaemon(serving: world.root)
+            daemon = try world.serveOrigin()
             url = daemon.url("origin.git")
-            try world.git("remote", "set-url", "origin", url)
-            status = try world.write(world.fluxStatus(url: url), named: "served")
+            status = world.stagingStatus
         }
 
         /// A further clone of the origin, fetched over the daemon.
@@ -139,6 +138,30 @@ import TestSupport
         let promoted = try CLI.run(["--yes", "--staging-status", served.status.path], in: world.clone)
         #expect(promoted.status == 0, "\(promoted)")
         try world.expectPromoted()
+    }
+
+    @Test("a run that finds the clone locked waits, says so, and promotes once the lock is released")
+    func waitsForTheLock() throws {
+        let served = try Served()
+        let world = served.world
+        let home = try TemporaryDirectory(prefix: "keos-safety-home")
+        let holder = try HeldLock(world.clone.appendingPathComponent(".git/keos-promote.lock").path)
+        let waiting = "waiting for another keos-promote run that uses this clone"
+
+        // `diff` fetches, so it takes the lock as well: with no time to wait it gives up at once.
+        let diff = try CLI.run(["diff", "--skip-verify"], in: world.clone, environment: ["KEOS_PROMOTE_LOCK_TIMEOUT": "0"])
+        expectOneLineError(diff, code: 1, mentions: ["another keos-promote run", "keos-promote.lock"])
+
+        let run = try CLI.binary().start(["--yes", "-v", "--output", "json", "--staging-status", served.status.path],
+                                         cwd: world.clone, home: home.url)
+        #expect(run.waitForStderr(containing: waiting), "the run never said it waits\n\(run.stderrSoFar)")
+        #expect(try world.revParse("refs/heads/production", in: world.origin) == world.productionTip,
+                "nothing pushed while the lock is held")
+        holder.release()
+        let result = run.wait(timeout: 180)
+        #expect(result.status == 0, "\(result)")
+        #expect(try JSONReport(result).pushed == true, "\(result)")
+        try world.expectPromoted("\(result)")
     }
 }
 

@@ -14,14 +14,18 @@ struct HeapPagesTests {
         // Held by the test, the clone's lock keeps the run waiting (it fetches first) while its memory is read.
         let holder = try HeldLock(world.clone.appendingPathComponent(".git/keos-promote.lock").path)
         defer { holder.release() }
-        let running = try CLI.binary().start(["diff", "--skip-verify"], cwd: world.clone,
+        let running = try CLI.binary().start(["diff", "--skip-verify", "-v"], cwd: world.clone,
                                              environment: ["KEOS_PROMOTE_LOCK_TIMEOUT": "60"], home: home.url)
+        // Its memory is read while it is alive and waiting, not after it ended (which would read as "not eligible").
+        #expect(running.waitForStderr(containing: "waiting for another keos-promote run"), "\(running.stderrSoFar)")
         let eligible = (0..<50).contains { _ in
             if Self.heapEligibleForHugePages(pid: running.pid) { return true }
             Thread.sleep(forTimeInterval: 0.1)
             return false
         }
         running.kill()
+        let ended = running.wait()
+        #expect(ended.signaled, "the run was still waiting when its memory was read\n\(ended)")
         #expect(eligible == (setting.contains("[madvise]") || setting.contains("[always]")), "\(setting)")
     }
 

@@ -129,4 +129,30 @@ import TestSupport
         let note = try String(contentsOf: gitFolder.appendingPathComponent("keos-promote.lock"), encoding: .utf8)
         #expect(note.isEmpty, "a run that ends normally leaves no note: \(note)")
     }
+
+    @Test("with --url: git lock files a killed run left in the mirror do not block the next run")
+    func staleRefLocksInTheMirror() throws {
+        let sample = try ServedSample(blobSize: 1024)
+        let work = try sample.home.makeDirectory("work")
+        func run(_ arguments: [String]) throws -> ProcessResult {
+            try CLI.binary().run(arguments + ["--url", sample.url], cwd: work, home: sample.home.url)
+        }
+        let first = try run(["diff", "--skip-verify"])
+        #expect(first.status == 0, "\(first)")
+        let cache = sample.home.url(".cache/keos-promote")
+        let mirrorName = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.path).first { $0.hasSuffix(".git") })
+        let mirror = cache.appendingPathComponent(mirrorName)
+        let refLock = mirror.appendingPathComponent("refs/remotes/origin/main.lock")
+
+        // The killed run's note in the mirror's lock file, and a ref lock it made after it started.
+        try Data("pid 999999 started \(Date().timeIntervalSince1970 - 5)\n".utf8)
+            .write(to: cache.appendingPathComponent(String(mirrorName.dropLast(".git".count)) + ".lock"))
+        try FileManager.default.createDirectory(at: refLock.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data().write(to: refLock)
+        let rerun = try run(["--yes", "-v", "--staging-status", sample.status.path])
+        #expect(rerun.status == 0, "\(rerun)")
+        #expect(rerun.stderr.contains("main.lock, left by an interrupted keos-promote run"), "\(rerun)")
+        #expect(!FileManager.default.fileExists(atPath: refLock.path))
+        #expect(try sample.isPromotion(sample.originProduction()), "\(rerun)")
+    }
 }

@@ -22,6 +22,15 @@ struct MergeBaseWalkTests {
         }
         commits.append(try fixture.merge("production", into: "main", message: "back-merge", in: origin))
         commits.append(try fixture.commit(["README.md": "hello again\n"], on: "production", message: "readme", in: origin))
+        // A real criss-cross: two branches that each merged the other's earlier tip have two merge bases.
+        let fork = try fixture.revParse("main", in: origin)
+        try fixture.createBranch("left", at: fork, in: origin)
+        try fixture.createBranch("right", at: fork, in: origin)
+        let left = try fixture.commit(["components/a/controllers/base/left.yaml": "l: 1\n"], on: "left", message: "left", in: origin)
+        let right = try fixture.commit(["components/a/controllers/base/right.yaml": "r: 1\n"], on: "right", message: "right", in: origin)
+        commits += [left, right]
+        commits.append(try fixture.merge(right, into: "left", message: "left takes right", in: origin))
+        commits.append(try fixture.merge(left, into: "right", message: "right takes left", in: origin))
         // An unrelated root commit: no merge base with anything above.
         let emptyTree = try fixture.git("hash-object", "-t", "tree", "-w", "--stdin", in: origin, stdin: Data())
             .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -29,15 +38,21 @@ struct MergeBaseWalkTests {
             .trimmingCharacters(in: .whitespacesAndNewlines))
 
         let repository = try Repository.open(at: origin.path)
+        var withoutBase = 0, withTwoBases = 0
         for (index, first) in commits.enumerated() {
             for second in commits[index...] {
-                let listed = (try? fixture.git("merge-base", "--all", first, second, in: origin)) ?? ""
-                let expected = Set(listed.split(separator: "\n").map(String.init))
+                // `git merge-base` exits 1 with no output where there is no base; any other failure is the oracle's.
+                let listed = try fixture.gitResult(["merge-base", "--all", first, second], in: origin)
+                try #require(listed.status == 0 || (listed.status == 1 && listed.stdout.isEmpty && listed.stderr.isEmpty), "\(listed)")
+                let expected = Set(listed.stdout.split(separator: "\n").map(String.init))
+                if expected.isEmpty { withoutBase += 1 }
+                if expected.count > 1 { withTwoBases += 1 }
                 let walk = MergeBaseWalk(path: origin.path, ObjectID(hex: first)!, ObjectID(hex: second)!)
                 #expect(Set(try walk.bases().map(\.hex)) == expected, "\(first) \(second)")
                 #expect(Set(try repository.mergeBases(ObjectID(hex: first)!, ObjectID(hex: second)!).map(\.hex)) == expected)
             }
         }
+        #expect(withoutBase > 0 && withTwoBases > 0, "the unrelated root and the criss-cross are among the pairs")
     }
 
     @Test("a commit that is not there is an error from the walk, as from libgit2 on the calling thread")
