@@ -20,14 +20,22 @@ extension PromotionService {
         }
         let pushes = command == .promote && !options.dryRun
         guard options.fetch || pushes else { return nil }
-        let wait = context.environment["KEOS_PROMOTE_LOCK_TIMEOUT"].flatMap { TimeInterval($0) }.map { max(0, $0) }
-            ?? Self.defaultLockWait
+        let wait = try lockWait()
         let lock = try FileLock(repository.commonDirectory + "/" + Self.lockFileName, guarding: "this clone",
                                 wait: wait, log: { context.log($0) })
         if let start = lock.interruptedRunStart { removeLocks(leftSince: start) }
         // A run killed during its push may have left its scratch ref behind.
         if pushes { try? repository.deleteReference(scratchReference(for: options.targetBranch)) }
         return lock
+    }
+
+    /// How long to wait for another run: `KEOS_PROMOTE_LOCK_TIMEOUT` seconds (0 or more), else the default.
+    private func lockWait() throws -> TimeInterval {
+        guard let text = context.environment["KEOS_PROMOTE_LOCK_TIMEOUT"] else { return Self.defaultLockWait }
+        guard let seconds = TimeInterval(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite, seconds >= 0 else {
+            throw PromoteError(.badInput, "KEOS_PROMOTE_LOCK_TIMEOUT=\(DisplayText.escaped(text)): expected a number of seconds, 0 or more")
+        }
+        return seconds
     }
 
     /// Removes the git lock files of the refs keos-promote writes that a killed run left behind (created after it

@@ -148,6 +148,12 @@ import TestSupport
         let holder = try HeldLock(world.clone.appendingPathComponent(".git/keos-promote.lock").path)
         let waiting = "waiting for another keos-promote run that uses this clone"
 
+        // A wait that is not a number of seconds is refused before anything is locked or fetched.
+        for bad in ["abc", "-1", "nan", ""] {
+            let refused = try CLI.run(["diff", "--skip-verify"], in: world.clone, environment: ["KEOS_PROMOTE_LOCK_TIMEOUT": bad])
+            expectOneLineError(refused, code: 2, mentions: ["KEOS_PROMOTE_LOCK_TIMEOUT", "number of seconds"])
+        }
+
         // `diff` fetches, so it takes the lock as well: with no time to wait it gives up at once.
         let diff = try CLI.run(["diff", "--skip-verify"], in: world.clone, environment: ["KEOS_PROMOTE_LOCK_TIMEOUT": "0"])
         expectOneLineError(diff, code: 1, mentions: ["another keos-promote run", "keos-promote.lock"])
