@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# A small runtime image for keos-promote: built with Swift on Debian 12, run on debian:bookworm-slim with
-# Debian's libgit2 (the same 1.5 it was built against).
+# A small runtime image for keos-promote: built with Swift on Debian 12 (libgit2 1.5 and the libraries it uses
+# are linked in from Debian's archives), run on debian:bookworm-slim with Kerberos's GSSAPI library, the one
+# shared library it needs beyond the slim image's.
 #
 #   docker build -t keos-promote .
 #   docker run --rm -v "$PWD:/repo" keos-promote -C /repo --dry-run --staging-status /repo/staging-1.json
@@ -21,7 +22,7 @@ RUN swift build -c release --product keos-promote --static-swift-stdlib \
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgit2-1.5 ca-certificates openssh-client \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgssapi-krb5-2 ca-certificates openssh-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --uid 10001 --user-group --create-home --home-dir /home/keos keos
 COPY --from=build /out/keos-promote /usr/local/bin/keos-promote

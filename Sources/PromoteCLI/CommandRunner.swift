@@ -113,7 +113,7 @@ struct CommandRunner {
             appendStepSummary(report)
         }
         logger.error("\(error.message)")
-        exit(code)
+        KeosPromote.finish(code)
     }
 
     /// Prints the report on stdout (not the text report with `--quiet`) and appends the Markdown plan to

@@ -14,17 +14,18 @@ public enum KeosPromote {
             exit(0)
         }
         HeapPages.prepare()
+        Libgit2.warmUp()
         let root = RootCommand.parser(for: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try root.parseAsRoot()
             try command.run()
-            exit(0)
+            finish(0)
         } catch let code as ExitCode {
-            exit(code.rawValue)
+            finish(code.rawValue)
         } catch {
             if root.exitCode(for: error) == .success {
                 print(root.fullMessage(for: error))
-                exit(0)
+                finish(0)
             }
             let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
             let arguments = Array(CommandLine.arguments.dropFirst())
@@ -32,8 +33,14 @@ public enum KeosPromote {
                 FileHandle.standardOutput.write(Data(UsageFailure.jsonDocument(arguments: arguments, message: message).utf8))
             }
             FileHandle.standardError.write(Data("error: \(DisplayText.escaped(message)) (see keos-promote --help)\n".utf8))
-            exit(ExitStatus.code(for: .badInput))
+            finish(ExitStatus.code(for: .badInput))
         }
+    }
+
+    /// Exits with `code` once libgit2's initialisation, started at launch, has finished.
+    static func finish(_ code: Int32) -> Never {
+        Libgit2.settle()
+        exit(code)
     }
 }
 

@@ -2,7 +2,7 @@ import CDeferredTrust
 import CGit2
 
 /// libgit2's process-wide state, initialised once before the first repository is opened.
-enum Libgit2 {
+public enum Libgit2 {
     /// Touch this before any libgit2 call; the initialisation runs exactly once.
     static let ready: Bool = {
         // The system CA bundle is loaded when a transfer over HTTP(S) first needs it (`trustReady`), not here.
@@ -23,6 +23,18 @@ enum Libgit2 {
         _ = keos_git_set_cache_object_limit(GIT_OBJECT_TREE, cachedTreeLimit)
         return true
     }()
+
+    /// Starts the initialisation on a thread of its own, so that its 0.8 ms (OpenSSL's and mbedTLS's set-up, the
+    /// entropy source) overlap the parsing of the command line; the first libgit2 call waits for it to finish.
+    public static func warmUp() {
+        WorkerThread.start { _ = ready }
+    }
+
+    /// Waits for the initialisation `warmUp` started. Call before `exit`: exit handlers and library destructors
+    /// must not run while another thread is still setting up OpenSSL or mbedTLS.
+    public static func settle() {
+        _ = ready
+    }
 
     /// The largest tree (in bytes) libgit2's object cache keeps; a larger one is freed when nothing holds it.
     static let cachedTreeLimit = 1024 * 1024

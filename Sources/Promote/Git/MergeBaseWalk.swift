@@ -14,7 +14,7 @@ final class MergeBaseWalk: @unchecked Sendable {
 
     /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was).
     init(path: String, _ a: ObjectID, _ b: ObjectID) {
-        Thread { [self] in
+        WorkerThread.start { [self] in
             let found = Result { () throws -> [ObjectID] in
                 var raw: OpaquePointer?
                 try check(git_repository_open_ext(&raw, path, 0, nil), "open \(path) again")
@@ -25,7 +25,7 @@ final class MergeBaseWalk: @unchecked Sendable {
                 outcome = found
                 condition.broadcast()
             }
-        }.start()
+        }
     }
 
     /// Whether the walk has finished (found the bases or failed).

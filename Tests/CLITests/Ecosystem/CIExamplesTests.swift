@@ -202,7 +202,7 @@ struct CIExamplesTests {
         }
     }
 
-    @Test("the Dockerfile: a Swift build stage, then a slim Debian with the libgit2 the binary links against")
+    @Test("the Dockerfile: a Swift build stage, then a slim Debian with the shared libraries the binary links against")
     func dockerfile() throws {
         let text = try String(contentsOf: PackagePaths.file("Dockerfile"), encoding: .utf8)
         let instructions = Self.dockerInstructions(text)
@@ -224,14 +224,28 @@ struct CIExamplesTests {
             let source = String(argument.split(separator: " ")[0])
             #expect(FileManager.default.fileExists(atPath: PackagePaths.file(source).path), "COPY \(source): not in the repository")
         }
-        // The runtime package must provide the libgit2 the binary links (libgit2.so.1.5 → Debian's libgit2-1.5).
-        let ldd = try Shell.run("ldd", [try KeosBinary.locate().url.path])
-        let soname = try #require(ldd.stdout.split(separator: "\n").compactMap { line -> String? in
-            guard let range = line.range(of: "libgit2.so.") else { return nil }
-            return String(line[range.upperBound...].prefix { $0 != " " })
-        }.first)
+        // Every shared library the binary names (libgit2 is linked in) must come with debian:bookworm-slim or
+        // from a package the runtime stage installs.
         let installs = runtime.filter { $0.0 == "RUN" }.map(\.1).joined(separator: " ")
-        #expect(installs.contains("libgit2-\(soname) "), "runtime stage must install libgit2-\(soname)")
+        let inSlimImage: Set<String> = ["libc6", "libgcc-s1", "libstdc++6", "zlib1g"]
+        let binary = try KeosBinary.locate().url.path
+        let needed = try Shell.run("readelf", ["-d", binary]).stdout.split(separator: "\n").compactMap { line -> String? in
+            guard line.contains("(NEEDED)"), let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { return nil }
+            return String(line[line.index(after: open)..<close])
+        }
+        #expect(needed.contains("libgssapi_krb5.so.2"))
+        #expect(!needed.contains { $0.hasPrefix("libgit2.so") }, "libgit2 is linked in from its archive")
+        // The Swift runtime's libraries (shared in this debug build) are linked in by `--static-swift-stdlib`.
+        let ldd = try Shell.run("ldd", [binary]).stdout.split(separator: "\n")
+        let system = needed.filter { library in
+            ldd.contains { $0.contains("\(library) => /lib/") || $0.contains("\(library) => /usr/lib/") }
+        }
+        #expect(system.contains("libc.so.6"))
+        for library in system {
+            let owner = try Shell.run("dpkg", ["-S", "*/\(library)"]).stdout
+            let package = try #require(owner.split(separator: ":").first.map(String.init), "no package has \(library)")
+            #expect(inSlimImage.contains(package) || installs.contains(" \(package) "), "runtime stage must install \(package) (for \(library))")
+        }
         #expect(runtime.filter { $0.0 == "RUN" }.allSatisfy { !$0.1.contains("apt-get install") || $0.1.contains("--no-install-recommends") })
         let ignored = try String(contentsOf: PackagePaths.file(".dockerignore"), encoding: .utf8)
         #expect(ignored.split(separator: "\n").contains(".build"))

@@ -41,7 +41,7 @@ final class ParsedManifests: @unchecked Sendable {
     /// Reads the blobs `ids` that are not queued yet and starts parsing them on a background thread.
     func prefetch(_ ids: [ObjectID], from blobs: any BlobSource) {
         guard enqueue(ids, from: blobs).added > 0 else { return }
-        DispatchQueue.global().async { self.drain() }
+        WorkerThread.start { self.drain() }
     }
 
     /// The objects of each blob in `ids`, in order, parsing those not parsed yet (on every core).
