@@ -63,7 +63,8 @@ extension Repository {
         while next < pending.count, !enough() {
             var (left, right) = pending[next]
             next += 1
-            guard let trees = try? [lookupTree(&left), lookupTree(&right)] else { continue }
+            // Typed as `withTreeEntries` takes them: an [Owned] would be converted element by element with dynamic casts.
+            guard let trees: [Owned?] = try? [lookupTree(&left), lookupTree(&right)] else { continue }
             try? withTreeEntries(of: trees) { lists in
                 walkInStep(lists) { row in
                     guard let one = row[0], let other = row[1], one.isTree, other.isTree, !one.isIdentical(to: other) else {
