@@ -62,6 +62,8 @@ extension Owned {
 /// Entries match when their names and tree-ness agree, as Git pairs them.
 func walkInStep(_ lists: [[TreeEntryRef]], _ body: ([TreeEntryRef?]) throws -> Void) rethrows {
     var positions = [Int](repeating: 0, count: lists.count)
+    // One row for the whole walk, refilled for each name (a folder of 20,000 entries would allocate 20,000).
+    var row = [TreeEntryRef?](repeating: nil, count: lists.count)
     while true {
         var smallest: TreeEntryRef?
         for (list, position) in zip(lists, positions) where position < list.count {
@@ -69,8 +71,9 @@ func walkInStep(_ lists: [[TreeEntryRef]], _ body: ([TreeEntryRef?]) throws -> V
             smallest = list[position]
         }
         guard let smallest else { return }
-        var row = [TreeEntryRef?](repeating: nil, count: lists.count)
-        for index in lists.indices where positions[index] < lists[index].count {
+        for index in lists.indices {
+            row[index] = nil
+            guard positions[index] < lists[index].count else { continue }
             let entry = lists[index][positions[index]]
             if TreeEntryRef.order(entry, smallest) == 0 {
                 row[index] = entry
