@@ -66,8 +66,8 @@ let package = Package(
             // `--static-swift-stdlib` links with `-export-dynamic`, which puts every symbol of the package and its
             // dependencies (32,000, most of them BoringSSL's and NIO's) in the dynamic symbol table for the loader
             // and the Swift runtime to go through at start. The executable needs none of them exported.
-            // The toolchain's lld packs the 140,000 relative relocations (pointers the loader adjusts to where the
-            // executable lands) into a 23 KB bitmap table (`DT_RELR`, glibc 2.36) instead of 3.4 MB of entries.
+            // The toolchain's lld packs the 143,000 relative relocations (pointers the loader adjusts to where the
+            // executable lands) into a 30 KB bitmap table (`DT_RELR`, glibc 2.36) instead of 2.9 MB of entries.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic", "-use-ld=lld",
                                            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
                                           .when(platforms: [.linux]))]
