@@ -1,9 +1,23 @@
+import Foundation
+
 /// Ordering by UTF-8 bytes, the one order every list in a report uses (like `git`, unlike Swift's `<`,
 /// which compares by Unicode canonical equivalence).
 enum ByteOrder {
     /// Whether `lhs` sorts before `rhs` when both are compared as UTF-8 bytes.
     static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        // memcmp over the contiguous bytes: sorting a report's names and paths compares a lot of them.
+        var lhs = lhs
+        var rhs = rhs
+        return lhs.withUTF8 { left in
+            rhs.withUTF8 { right in
+                let common = min(left.count, right.count)
+                if common > 0, let l = left.baseAddress, let r = right.baseAddress {
+                    let order = memcmp(l, r, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
     }
 
     /// Whether `lhs` sorts before `rhs`, an absent value sorting first.

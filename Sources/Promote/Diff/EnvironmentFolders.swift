@@ -18,9 +18,19 @@ public struct EnvironmentFolders: Sendable, Equatable {
 
     /// The role a path segment names, if any (compared as UTF-8 bytes).
     public func environment(ofSegment segment: String) -> Environment? {
-        if ByteOrder.same(segment, base) { return .base }
-        if ByteOrder.same(segment, staging) { return .staging }
-        if ByteOrder.same(segment, production) { return .production }
+        var segment = segment
+        return segment.withUTF8 { environment(ofSegment: $0) }
+    }
+
+    /// The role a path segment's bytes name, if any.
+    func environment(ofSegment segment: UnsafeBufferPointer<UInt8>) -> Environment? {
+        func names(_ folder: String) -> Bool {
+            var folder = folder
+            return folder.withUTF8 { $0.elementsEqual(segment) }
+        }
+        if names(base) { return .base }
+        if names(staging) { return .staging }
+        if names(production) { return .production }
         return nil
     }
 }

@@ -30,12 +30,19 @@ struct RepositoryLayout: Sendable, Equatable {
     /// The environment of `path`: its first segment named like an environment folder (`base`, `staging` or
     /// `production` unless configured), else `shared`.
     func environment(of path: String) -> Environment {
-        for segment in Self.segments(of: path) {
-            if let environment = environments.environment(ofSegment: segment) {
-                return environment
+        // Over the path's bytes in place, not a String per segment: this runs for every changed file.
+        var path = path
+        return path.withUTF8 { bytes in
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: "/") {
+                defer { start = end + 1 }
+                guard end > start else { continue }
+                if let environment = environments.environment(ofSegment: UnsafeBufferPointer(rebasing: bytes[start..<end])) {
+                    return environment
+                }
             }
+            return .shared
         }
-        return .shared
     }
 
     /// The non-empty `/`-separated segments of `path`, split on the byte `/`.

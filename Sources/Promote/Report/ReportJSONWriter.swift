@@ -100,10 +100,13 @@ enum JSONText {
     /// `\u00xx` (as `JSONEncoder` does), and characters `DisplayText` escapes from DEL up as `\uxxxx` (UTF-16 units).
     static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        if plain {
-            output.append(contentsOf: text.utf8)
-        } else {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            let plain = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            if plain { output.append(contentsOf: bytes) }
+            return plain
+        }
+        if !plain {
             for scalar in text.unicodeScalars { appendScalar(scalar, to: &output) }
         }
         output.append(UInt8(ascii: "\""))
