@@ -33,14 +33,14 @@ enum DirectoryRenames {
 
     /// Where `path` goes when its nearest renamed ancestor directory moved; `nil` when none moved.
     static func relocation(of path: String, by renames: [String: String]) -> String? {
-        var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        while !components.isEmpty {
-            let directory = components.joined(separator: "/")
-            if let target = renames[directory] {
-                let rest = path.dropFirst(directory.count + 1)
+        // Each byte `/` ends a directory of the path, the nearest one last (Git splits paths on that byte alone).
+        var end = path.utf8.endIndex
+        while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
+            if let target = renames[String(path[..<slash])] {
+                let rest = path[path.utf8.index(after: slash)...]
                 return target.isEmpty ? String(rest) : target + "/" + rest
             }
-            components = components.dropLast()
+            end = slash
         }
         return nil
     }

@@ -13,9 +13,11 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     init(_ oid: git_oid) {
         var copy = oid
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, &copy)
-        self.hex = String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Formatted straight into the string's storage (40 hex digits, no terminator): one allocation.
+        self.hex = String(unsafeUninitializedCapacity: 40) { buffer in
+            _ = git_oid_fmt(UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), &copy)
+            return 40
+        }
     }
 
     /// The libgit2 form of this name.

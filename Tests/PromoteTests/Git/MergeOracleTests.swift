@@ -110,4 +110,14 @@ import TestSupport
         #expect(DirectoryRenames.relocation(of: "a/b/other/new.yaml", by: renames) == "a/q/other/new.yaml")
         #expect(DirectoryRenames.relocation(of: "kept/new.yaml", by: renames) == nil)
     }
+
+    /// Paths split on the byte `/` as Git splits them, even where a combining mark follows it.
+    @Test func relocationSplitsPathsOnTheSlashByte() {
+        #expect(DirectoryRenames.relocation(of: "dir/sub/file", by: ["dir": ""]) == "sub/file")
+        #expect(DirectoryRenames.relocation(of: "é/x.yaml", by: ["é": "e2"]) == "e2/x.yaml")
+        #expect(DirectoryRenames.relocation(of: "a/\u{301}x", by: ["a": "b"]) == "b/\u{301}x")
+        #expect(DirectoryRenames.relocation(of: "a//x", by: ["a/": "c"]) == "c/x")
+        #expect(DirectoryRenames.relocation(of: "file", by: ["": "root"]) == nil)
+        #expect(DirectoryRenames.relocation(of: "/file", by: ["": "root"]) == "root/file")
+    }
 }
