@@ -51,8 +51,8 @@ struct JSONOutput {
     mutating func key(_ name: StaticString) {
         element()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(contentsOf: "\" : ".utf8)
+        append(name)
+        append("\" : ")
     }
 
     mutating func string(_ value: String) { JSONText.appendString(value, to: &bytes) }
@@ -73,17 +73,32 @@ struct JSONOutput {
     }
 
     private mutating func element() {
-        if !isFirst { bytes.append(contentsOf: ",\n".utf8) }
+        if !isFirst { append(",\n") }
         isFirst = false
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+        appendIndent()
     }
 
     private mutating func close(_ bracket: UInt8) {
         indent -= 2
         bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+        appendIndent()
         bytes.append(bracket)
         isFirst = false
+    }
+
+    /// Appends literal text as one block copy (a `String`'s or a repetition's bytes go one by one).
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    private mutating func appendIndent() {
+        var left = indent
+        while left > 0 {
+            bytes.append(contentsOf: Self.spaces.prefix(left))
+            left -= Self.spaces.count
+        }
     }
 }
 
