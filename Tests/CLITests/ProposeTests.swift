@@ -114,6 +114,42 @@ final class ProposalWorld: @unchecked Sendable {
         #expect(second.stdout.contains("pull/1"), "\(second)")
     }
 
+    @Test("A person's commits on promote/<revision> survive the next proposal of that revision")
+    func personsCommitsSurvive() throws {
+        let env = try ProposalWorld(.github)
+        let first = try env.propose("--skip-verify")
+        #expect(first.status == 0, "\(first)\n\(env.api.log)")
+        let tip = env.world.mainTip
+        let branch = "promote/\(tip.prefix(12))"
+        // Someone fixes something on the proposal branch, as they would to resolve a conflict.
+        let theirs = try env.world.commitOnOrigin(["components/observability/controllers/base/fix.yaml": "fixed: true\n"],
+                                                  on: branch, message: "observability: fix on the proposal")
+
+        let second = try env.propose("--skip-verify", "-v")
+        #expect(second.status == 0, "\(second)\n\(env.api.log)")
+        #expect(env.proposalBranch(tip) == theirs, "the person's commit is still the branch's tip")
+        #expect(second.stderr.contains("already holds \(tip.prefix(7))"), "\(second)")
+        let pulls = try env.api.pullRequests()
+        #expect(pulls.count == 1 && pulls.first?["state"] as? String == "open", "\(pulls)")
+    }
+
+    @Test("A proposal branch rewritten without the revision is refused (exit 1) and left as it is")
+    func rewrittenProposalBranchIsRefused() throws {
+        let env = try ProposalWorld(.github)
+        #expect(try env.propose("--skip-verify").status == 0)
+        let tip = env.world.mainTip
+        let branch = "promote/\(tip.prefix(12))"
+        // The branch now holds production's tip: not the revision, and not a descendant of it.
+        _ = try env.world.git("update-ref", "refs/heads/\(branch)", env.world.productionTip, in: env.world.origin)
+
+        let second = try env.propose("--skip-verify")
+        #expect(second.status == 1, "\(second)")
+        #expect(second.stderr.contains("refused the push of \(branch)"), "\(second)")
+        #expect(second.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1, "\(second)")
+        #expect(env.proposalBranch(tip) == env.world.productionTip, "nothing was forced")
+        env.expectNoToken(second)
+    }
+
     @Test("GitHub: a newer revision closes the older pull request with a comment pointing at the new one")
     func gitHubNewerClosesOlder() throws {
         let env = try ProposalWorld(.github)
