@@ -145,6 +145,7 @@ final class ProposalWorld: @unchecked Sendable {
         let second = try env.propose("--skip-verify")
         #expect(second.status == 1, "\(second)")
         #expect(second.stderr.contains("refused the push of \(branch)"), "\(second)")
+        #expect(second.stderr.contains("refs/heads/\(branch) rejected:"), "libgit2's own refusal reads as the server's\n\(second)")
         #expect(second.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1, "\(second)")
         #expect(env.proposalBranch(tip) == env.world.productionTip, "nothing was forced")
         env.expectNoToken(second)

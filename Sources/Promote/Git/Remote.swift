@@ -133,7 +133,8 @@ extension Repository {
     /// Pushes the refspecs (never forced unless a refspec says `+`, which this tool never does).
     ///
     /// A reference the server refuses is a failure even though libgit2 reports success:
-    /// throws `PushRejected` listing every refused reference with the server's reason. Reports progress to
+    /// throws `PushRejected` listing every refused reference with the server's reason — also when libgit2
+    /// itself refuses a push that is not a fast-forward of what the remote advertised. Reports progress to
     /// `progress` when given. Returns what each updated reference pointed at on the remote when the push began
     /// (nil: it did not exist), so that a caller can tell a push that changed nothing — the remote already had
     /// the commit — from one that moved the branch.
@@ -158,10 +159,16 @@ extension Repository {
         }
         _ = try withExtendedLifetime(context) {
             options.callbacks.payload = Unmanaged.passUnretained(context).toOpaque()
-            try StringArray.with(refspecs) { array in
-                try diagnosed(context) {
-                    try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+            do {
+                try StringArray.with(refspecs) { array in
+                    try diagnosed(context) {
+                        try check(git_remote_push(remote.pointer, &array, &options), "push to \(name)")
+                    }
                 }
+            } catch let error as GitError where error.code == GIT_ENONFASTFORWARD.rawValue {
+                // Refused before the server was asked (the remote's branch has commits the push would drop).
+                let destinations = refspecs.map { String($0.split(separator: ":").last ?? Substring($0)) }
+                throw PushRejected(rejections: destinations.map { .init(reference: $0, reason: error.message) })
             }
         }
         if !context.rejections.isEmpty {

@@ -293,13 +293,8 @@ public final class Repository: @unchecked Sendable {
 
     /// The bytes of a blob.
     public func blobData(_ id: ObjectID) throws -> Data {
-        var oid = id.oid
-        var blob: OpaquePointer?
-        try check(git_blob_lookup(&blob, pointer, &oid), "read blob \(id.prefix(12))")
-        defer { git_blob_free(blob) }
-        let size = Int(git_blob_rawsize(blob))
-        guard size > 0, let raw = git_blob_rawcontent(blob) else { return Data() }
-        return Data(bytes: raw, count: size)
+        // Without a limit the bytes always come back (`BlobLimit.swift`).
+        try blobData(id, maximumBytes: .max)!
     }
 
     // MARK: Configuration

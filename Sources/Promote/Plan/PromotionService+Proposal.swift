@@ -53,22 +53,16 @@ extension PromotionService {
     /// Pushes the proposal branch without force. When the remote's branch already holds the revision and more
     /// (a person resolved conflicts on it), their work stays and the push is not needed.
     private func pushProposal(_ revision: ObjectID, branch: String) throws {
-        let refusal: String
         do {
             try push(revision, to: branch)
-            return
         } catch let rejected as PushRejected {
-            refusal = rejected.description
-        } catch let error as GitError where error.isConcurrentModification {
-            // libgit2 itself refuses a push that is not a fast-forward of the branch as the remote advertised it.
-            refusal = error.message
+            try fetchBranches([branch])
+            if let tip = try repository.referenceTarget(trackingReference(branch)), try repository.isAncestor(revision, of: tip) {
+                context.log("\(branch) on \(options.remote) already holds \(repository.shortID(revision)) and more; left as it is")
+                return
+            }
+            throw PromoteError(.runtime, "the remote refused the push of \(branch): \(CredentialRedaction.redact(rejected.description))")
         }
-        try fetchBranches([branch])
-        if let tip = try repository.referenceTarget(trackingReference(branch)), try repository.isAncestor(revision, of: tip) {
-            context.log("\(branch) on \(options.remote) already holds \(repository.shortID(revision)) and more; left as it is")
-            return
-        }
-        throw PromoteError(.runtime, "the remote refused the push of \(branch): \(CredentialRedaction.redact(refusal))")
     }
 
     /// Updates the open pull request of `draft`'s branch, or opens one; also returns the other open ones.
