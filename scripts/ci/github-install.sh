@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Step 1 of action.yml: finds keos-promote (input `binary`, else PATH), or builds it from the action's
-# source with Swift (preinstalled on GitHub's Ubuntu runners) and Ubuntu's libgit2-dev. Writes the
+# source with Swift (preinstalled on GitHub's Ubuntu runners) and Ubuntu's libgit2-dev and libdeflate-dev. Writes the
 # executable's path to the step output `binary`.
 set -euo pipefail
 
@@ -10,9 +10,9 @@ elif command -v keos-promote >/dev/null 2>&1; then
     binary="$(command -v keos-promote)"
 else
     source_dir="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/../.." && pwd)}"
-    if ! pkg-config --exists libgit2 2>/dev/null; then
+    if ! pkg-config --exists libgit2 2>/dev/null || [ ! -f /usr/include/libdeflate.h ]; then
         sudo apt-get update -qq
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev libdeflate-dev pkg-config
     fi
     swift build -c release --product keos-promote --package-path "$source_dir" >&2
     binary="$(swift build -c release --package-path "$source_dir" --show-bin-path)/keos-promote"

@@ -14,6 +14,8 @@ ensure_prerequisites() {
     # The Kubernetes API tests make their TLS certificates with the openssl CLI.
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
+    # libgit2's packed objects are inflated with libdeflate, linked in from its archive (Package.swift).
+    [ -f /usr/include/libdeflate.h ] || missing+=(libdeflate-dev)
     # git-daemon and git-http-backend ship in Debian's git package; the tests serve repositories
     # with them, and use `git merge-tree --write-tree` (git >= 2.38) as an oracle.
     if ! command -v git >/dev/null 2>&1 || [ ! -x "$(git --exec-path 2>/dev/null)/git-daemon" ]; then

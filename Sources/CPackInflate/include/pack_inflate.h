@@ -1,0 +1,18 @@
+#ifndef KEOS_PROMOTE_PACK_INFLATE_H
+#define KEOS_PROMOTE_PACK_INFLATE_H
+
+/*
+ * libgit2 1.5 inflates every packed object with zlib: a fresh stream per object, given the whole compressed
+ * object and an output buffer of its exact size (pack.c, packfile_unpack_compressed). On Linux, libgit2 is
+ * linked in from its archive with `--wrap=git_zstream_get_output_chunk` (Package.swift), so those calls come
+ * here first: a fresh inflate stream whose input holds the whole object and whose buffer holds its whole
+ * output is decompressed in one call to libdeflate, which needs about half of zlib's instructions on a
+ * repository's small objects (the checksum is verified the same way). The stream is then left as zlib would
+ * have left it. Anything else (output in chunks, an incomplete or corrupt stream) goes to libgit2's own zlib
+ * path unchanged, which then reports any error as before. Elsewhere than Linux nothing is wrapped.
+ */
+
+/** How many objects libdeflate inflated on the calling thread so far (for tests; 0 elsewhere than Linux). */
+unsigned long keos_pack_objects_inflated_on_this_thread(void);
+
+#endif
