@@ -102,7 +102,7 @@ struct PrunedMerge {
     /// Throws `UnusualTree` when a tree is in a shape this does not handle; the caller then asks libgit2.
     func merge(base: ObjectID, ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> Merged {
         // The whole trees are read through the repository, whose object cache the graft and the diff reuse.
-        let (root, wholeFolders) = try prune(try [base, ours, theirs].map { try repository.lookupTree($0) })
+        let (root, wholeFolders) = try prune(try [base, ours, theirs].map { Optional(try repository.lookupTree($0)) })
         let pruned = try root.pruned.map { oid -> Owned in
             var oid = try oid ?? scratch.writeTree(TreeWriter())
             return try scratch.lookupTree(&oid)
@@ -186,7 +186,7 @@ struct PrunedMerge {
     // MARK: Pruning
 
     /// Prunes the three trees, taking folders whole where that is exact; the folders taken whole.
-    private func prune(_ trees: [Owned]) throws -> (Folder, [WholeFolder]) {
+    private func prune(_ trees: [Owned?]) throws -> (Folder, [WholeFolder]) {
         let pass = Pass(takesFoldersWhole: takesFoldersWhole)
         let root = try prune(trees, path: [], pass)
         guard pass.mustPruneEveryFolder && !pass.wholeFolders.isEmpty else { return (root, pass.wholeFolders) }
@@ -218,7 +218,9 @@ struct PrunedMerge {
                 }
                 folder.insertDiffering(name)
                 if present.count == 3, present.allSatisfy(\.isTree) {
-                    let subfolder = try prune(try present.map { try repository.lookupTree($0.id) }, path: path + name + [0x2F], pass)
+                    // Made as `[Owned?]`: an `[Owned]` would be converted element by element with dynamic casts.
+                    let subtrees = try present.map { Optional(try repository.lookupTree($0.id)) }
+                    let subfolder = try prune(subtrees, path: path + name + [0x2F], pass)
                     folder.subfolders[name] = subfolder
                     for side in 0..<3 {
                         if let tree = subfolder.pruned[side] { writers[side].append(name: name, mode: Self.treeMode, id: tree) }
