@@ -6,25 +6,28 @@ import Foundation
 /// The walk reads every commit down to the merge bases — most of a plan's time on a long history — and needs
 /// nothing else; libgit2 handles are not shared across threads, so it opens a second one on the repository.
 /// Meanwhile the calling thread reads ahead the trees the merge that usually follows will read first
-/// (`Repository.readTrees(where:differFrom:until:)`).
+/// (`Repository.readTrees(where:differFrom:until:)`). Work given as `afterwards` then runs on the walking
+/// thread with that second handle (a plan parses the YAML its diff will need there).
 final class MergeBaseWalk: @unchecked Sendable {
     private let condition = NSCondition()
     /// Set once, by the walking thread; guarded by `condition`.
     private var outcome: Result<[ObjectID], any Error>?
 
-    /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was).
-    init(path: String, _ a: ObjectID, _ b: ObjectID) {
+    /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was); the
+    /// walking thread then runs `afterwards` with its handle, which no other thread uses.
+    init(path: String, _ a: ObjectID, _ b: ObjectID, afterwards: (@Sendable (Repository) -> Void)? = nil) {
         WorkerThread.start { [self] in
-            let found = Result { () throws -> [ObjectID] in
+            let opened = Result { () throws -> Repository in
                 var raw: OpaquePointer?
                 try check(git_repository_open_ext(&raw, path, 0, nil), "open \(path) again")
-                defer { git_repository_free(raw) }
-                return try Self.mergeBases(in: raw!, a, b)
+                return Repository(pointer: raw!, openedPath: path)
             }
+            let found = opened.flatMap { second in Result { try Self.mergeBases(in: second.pointer, a, b) } }
             condition.withLock {
                 outcome = found
                 condition.broadcast()
             }
+            if let afterwards, case .success(let second) = opened { afterwards(second) }
         }
     }
 

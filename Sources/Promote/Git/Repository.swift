@@ -14,7 +14,8 @@ public final class Repository: @unchecked Sendable {
     /// Credentials and trusted host keys for fetches and pushes.
     public var transport = TransportSettings()
 
-    private init(pointer: OpaquePointer, openedPath: String) {
+    /// Takes ownership of `pointer`, a repository opened from `openedPath`.
+    init(pointer: OpaquePointer, openedPath: String) {
         self.pointer = pointer
         self.openedPath = openedPath
     }
@@ -172,11 +173,21 @@ public final class Repository: @unchecked Sendable {
     /// The history walk runs on another thread (`MergeBaseWalk`) while this one reads ahead the trees where
     /// the two commits differ, which a merge of the two reads first.
     func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
-        try mergeBaseCache.value(a, b) {
-            let walk = MergeBaseWalk(path: openedPath, a, b)
-            readTrees(where: a, differFrom: b, until: { walk.isFinished })
+        let walk = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b) }
+        if !walk.isFinished { readTrees(where: a, differFrom: b, until: { walk.isFinished }) }
+        do {
             return try walk.bases()
+        } catch {
+            // A commit that is missing now may be fetched later in the run: the pair is walked again then.
+            mergeBaseCache.forget(a, b)
+            throw error
         }
+    }
+
+    /// Starts finding the merge bases of `a` and `b` (unless that was started before), and then runs `afterwards`
+    /// on the walking thread with its own handle on this repository; `mergeBases(_:_:)` waits for the walk.
+    func startMergeBases(_ a: ObjectID, _ b: ObjectID, afterwards: @escaping @Sendable (Repository) -> Void) {
+        _ = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b, afterwards: afterwards) }
     }
 
     /// Whether `ancestor` equals `descendant` or is reachable from it.
@@ -393,7 +404,7 @@ extension Repository {
     }
 }
 
-/// Merge bases by unordered pair of commits, safe to share between threads.
+/// Merge-base walks by unordered pair of commits, safe to share between threads.
 final class MergeBaseCache: @unchecked Sendable {
     private struct Pair: Hashable {
         let first: ObjectID
@@ -402,14 +413,21 @@ final class MergeBaseCache: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var bases: [Pair: [ObjectID]] = [:]
+    private var walks: [Pair: MergeBaseWalk] = [:]
 
-    func value(_ a: ObjectID, _ b: ObjectID, compute: () throws -> [ObjectID]) throws -> [ObjectID] {
-        let pair = Pair(a, b)
-        if let known = lock.withLock({ bases[pair] }) { return known }
-        let computed = try compute()
-        lock.withLock { bases[pair] = computed }
-        return computed
+    /// The walk for `a` and `b`, started with `start` the first time the pair is asked for.
+    func walk(_ a: ObjectID, _ b: ObjectID, start: () -> MergeBaseWalk) -> MergeBaseWalk {
+        lock.withLock {
+            if let known = walks[Pair(a, b)] { return known }
+            let started = start()
+            walks[Pair(a, b)] = started
+            return started
+        }
+    }
+
+    /// Drops the walk for `a` and `b` (one that failed).
+    func forget(_ a: ObjectID, _ b: ObjectID) {
+        lock.withLock { walks[Pair(a, b)] = nil }
     }
 }
 
@@ -433,11 +451,10 @@ final class DifferenceCache: @unchecked Sendable {
 }
 
 extension Repository {
-    /// The blobs (files and links, both sides) of the files a merge recorded as differing from tree `old` to
-    /// tree `new`, with their paths as the diff names them; nil when no merge recorded them.
-    func knownChangedBlobs(old: ObjectID, new: ObjectID) -> [(path: String, blob: ObjectID)]? {
-        knownDifferences.files(old: old, new: new).map { known in
-            (known.old + known.new).filter(\.isBlob).map { (GitPath.decode($0.path), ObjectID($0.id)) }
-        }
+    /// The blobs (files and links, both sides) of the files that differ from commit `old` to commit `new`, with
+    /// their paths as the diff names them.
+    func changedBlobs(from old: ObjectID, to new: ObjectID) throws -> [(path: String, blob: ObjectID)] {
+        let files = try differingFiles(old: try treeID(ofCommit: old), new: try treeID(ofCommit: new))
+        return (files.old + files.new).filter(\.isBlob).map { (GitPath.decode($0.path), ObjectID($0.id)) }
     }
 }

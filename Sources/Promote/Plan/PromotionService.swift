@@ -335,6 +335,7 @@ public final class PromotionService {
     }
 
     func makePlan(revision: ObjectID, targetTip: ObjectID) throws -> Plan {
+        let manifests = parseManifestsAhead(from: targetTip, to: revision)
         let facts = PlanFacts(
             revision: revision,
             targetTip: targetTip,
@@ -348,24 +349,39 @@ public final class PromotionService {
         let targetTree = try repository.treeID(ofCommit: targetTip)
         switch action {
         case .none:
+            manifests.stopParsingAhead()
             return plan
         case .fastForward, .merge(treeOfRevision: true):
             let tree = try repository.treeID(ofCommit: revision)
             plan.resultTree = tree
-            plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [])
+            plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [], manifests: manifests)
         case .merge(treeOfRevision: false):
             switch try repository.mergeCommits(ours: targetTip, theirs: revision) {
             case .clean(let tree):
                 plan.resultTree = tree
-                plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [])
+                plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [], manifests: manifests)
             case .conflicts(let paths):
                 plan.conflicts = paths
                 let baseTree = try mergeBase.map { try repository.treeID(ofCommit: $0) }
                 let revisionTree = try repository.treeID(ofCommit: revision)
-                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths))
+                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths), manifests: manifests)
             }
         }
         return plan
+    }
+
+    /// Starts the merge-base walk of the plan's two commits, which then parses, on its own thread and handle, the
+    /// YAML of the component files that differ between them: what the diff of a fast-forward or of a merge
+    /// that only one side changed will ask for, parsed while this thread merges and counts lines.
+    private func parseManifestsAhead(from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
+        let manifests = ParsedManifests()
+        let layout = RepositoryLayout(componentsDir: options.componentsDirectory, environments: options.environmentFolders)
+        repository.startMergeBases(targetTip, revision) { second in
+            guard let changed = try? second.changedBlobs(from: targetTip, to: revision) else { return }
+            let yaml = changed.filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }
+            manifests.parseAhead(yaml.map(\.blob), from: second)
+        }
+        return manifests
     }
 
     // MARK: Writing
@@ -477,11 +493,11 @@ public final class PromotionService {
 }
 
 extension PromotionService {
-    /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged.
-    func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>) throws -> ComponentDiff {
+    /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged; YAML already
+    /// parsed (or being parsed) in `manifests` is not parsed again.
+    func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>, manifests: ParsedManifests) throws -> ComponentDiff {
         let directory = options.componentsDirectory
         let layout = RepositoryLayout(componentsDir: directory, environments: options.environmentFolders)
-        let manifests = prefetchManifests(from: old, to: new, layout: layout)
         let changes = try repository.diffTrees(old: old, new: new)
         // Only the components that changed are looked up, not the whole components folder.
         let changed = Set(changes.flatMap { [$0.path, $0.oldPath].compactMap { $0.flatMap(layout.component(of:)) } })
@@ -490,15 +506,5 @@ extension PromotionService {
         let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders,
                                            blobs: repository, manifests: manifests)
         return builder.build(changes: changes, oldComponents: oldComponents, newComponents: newComponents, conflicts: conflicts)
-    }
-
-    /// Starts parsing the YAML of the component files the merge already knows to differ from `old` to `new`, on
-    /// another core while the diff runs; nothing is started when no merge recorded them.
-    private func prefetchManifests(from old: ObjectID?, to new: ObjectID, layout: RepositoryLayout) -> ParsedManifests {
-        let manifests = ParsedManifests()
-        guard let old, let known = repository.knownChangedBlobs(old: old, new: new) else { return manifests }
-        let blobs = known.filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }.map(\.blob)
-        manifests.prefetch(blobs, from: repository)
-        return manifests
     }
 }

@@ -61,9 +61,9 @@ import TestSupport
         let every = changes.flatMap { [$0.oldBlob, $0.newBlob].compactMap { $0 } }
         var random = SeededGenerator(seed: seed)
         let some = every.filter { _ in random.next() % 2 == 0 }
-        for prefetched in [every, some, [unknownBlob] + some.reversed(), []] {
+        for parsedBefore in [every, some, [unknownBlob] + some.reversed(), []] {
             let manifests = ParsedManifests()
-            manifests.prefetch(prefetched, from: blobs)
+            manifests.parseAhead(parsedBefore, from: blobs)
             #expect(Self.diff(changes, blobs: blobs, manifests: manifests) == plain)
         }
     }
@@ -82,7 +82,7 @@ import TestSupport
 
         // Parsed ahead of the facts: the facts parse nothing more.
         let ahead = ParsedManifests()
-        ahead.prefetch([new, old, new], from: blobs)
+        ahead.parseAhead([new, old, new], from: blobs)
         #expect(Self.diff(changes, blobs: blobs, manifests: ahead) == diff)
         #expect(ahead.parseCount == 2)
     }
@@ -98,15 +98,38 @@ import TestSupport
         #expect(try repository.blobData(smallID, maximumBytes: 1 << 20) == Data("a: 1\n".utf8))
 
         let manifests = ParsedManifests()
-        manifests.prefetch([bigID, smallID], from: repository)
+        manifests.parseAhead([bigID, smallID], from: repository)
         let objects = manifests.objects(of: [bigID, smallID], from: repository)
         #expect(objects.map { (try? $0.get()) == nil } == [true, false])
         #expect(objects[0] == .failure(.tooLarge))
     }
 
-    /// Through the service: the diff after a merge (the prefetch path) equals one from a handle that knows nothing
-    /// of the merge (parsing as before).
-    @Test func theDiffAfterAMergeEqualsOneWithoutPrefetch() throws {
+    /// A thread parsing ahead with a blob source of its own while the facts are built: the same facts, and every
+    /// blob parsed once, by one thread or the other.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func parsingAheadOnAnotherThreadGivesTheSameFacts(seed: UInt64) async {
+        let (changes, blobs) = Self.changeSet(seed: seed)
+        let plain = buildDiff(changes, blobs: blobs)
+        let every = changes.flatMap { [$0.oldBlob, $0.newBlob].compactMap { $0 } }
+        let manifests = ParsedManifests()
+        let ahead = Task.detached { manifests.parseAhead(every.reversed(), from: blobs) }
+        #expect(Self.diff(changes, blobs: blobs, manifests: manifests) == plain)
+        await ahead.value
+        #expect(manifests.parseCount == Set(every).count)
+    }
+
+    @Test func nothingIsParsedAheadAfterTheStop() {
+        let (changes, blobs) = Self.changeSet(seed: 7)
+        let manifests = ParsedManifests()
+        manifests.stopParsingAhead()
+        manifests.parseAhead(changes.compactMap(\.newBlob), from: blobs)
+        #expect(manifests.parseCount == 0)
+        #expect(Self.diff(changes, blobs: blobs, manifests: manifests) == buildDiff(changes, blobs: blobs))
+    }
+
+    /// Through the service: a plan's diff, parsed ahead on the merge-base walk's thread and handle, equals one
+    /// parsed afterwards on the plan's own.
+    @Test func aPlanParsedAheadEqualsOneParsedAfterwards() throws {
         let release = "components/app/controllers/base/release.yaml"
         let kustomization = "resources:\n  - release.yaml\n"
         let fixture = try GitFixture(files: [
@@ -130,18 +153,13 @@ import TestSupport
         options.repositoryPath = fixture.origin.path
         let service = try PromotionService(options: options, context: ServiceContext(environment: [:]))
         let ours = try #require(ObjectID(hex: production)), theirs = try #require(ObjectID(hex: main))
-        guard case .clean(let merged) = try service.repository.mergeCommits(ours: ours, theirs: theirs) else {
-            Issue.record("the merge should be clean")
-            return
-        }
-        let ourTree = try service.repository.treeID(ofCommit: ours)
-        #expect(service.repository.knownDifferences.files(old: ourTree, new: merged) != nil)
-        let prefetched = try service.componentDiff(from: ourTree, to: merged, conflicts: [])
+        let plan = try service.makePlan(revision: theirs, targetTip: ours)
+        let merged = try #require(plan.resultTree)
+        #expect(plan.diff.components.first?.releases.count == 3)
 
         let fresh = try PromotionService(options: options, context: ServiceContext(environment: [:]))
-        #expect(fresh.repository.knownDifferences.files(old: ourTree, new: merged) == nil)
-        let parsedLater = try fresh.componentDiff(from: ourTree, to: merged, conflicts: [])
-        #expect(prefetched == parsedLater)
-        #expect(prefetched.components.first?.releases.count == 3)
+        let ourTree = try fresh.repository.treeID(ofCommit: ours)
+        let parsedAfterwards = try fresh.componentDiff(from: ourTree, to: merged, conflicts: [], manifests: ParsedManifests())
+        #expect(plan.diff == parsedAfterwards)
     }
 }
