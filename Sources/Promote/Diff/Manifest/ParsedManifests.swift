@@ -74,7 +74,7 @@ final class ParsedManifests: @unchecked Sendable {
     func objects(of ids: [ObjectID], from blobs: any BlobSource) -> [Objects] {
         let (slots, added) = enqueue(ids, from: blobs)
         if added > 1 {
-            DispatchQueue.concurrentPerform(iterations: min(added, ProcessInfo.processInfo.activeProcessorCount)) { _ in
+            DispatchQueue.concurrentPerform(iterations: min(added, Cores.available)) { _ in
                 self.drain()
             }
         } else {
