@@ -364,7 +364,8 @@ public final class PromotionService {
                 plan.conflicts = paths
                 let baseTree = try mergeBase.map { try repository.treeID(ofCommit: $0) }
                 let revisionTree = try repository.treeID(ofCommit: revision)
-                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths), manifests: manifests)
+                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths),
+                                              manifests: manifests)
             }
         }
         return plan
@@ -378,7 +379,8 @@ public final class PromotionService {
     private func parseManifestsAhead(from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
         let manifests = ParsedManifests()
         guard Cores.available > 1 else { return manifests }
-        let layout = RepositoryLayout(componentsDir: options.componentsDirectory, environments: options.environmentFolders)
+        let layout = RepositoryLayout(componentsDir: options.componentsDirectory,
+                                      environments: options.environmentFolders)
         repository.startMergeBases(targetTip, revision) { second in
             guard let changed = try? second.changedBlobs(from: targetTip, to: revision) else { return }
             let yaml = changed.filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }
@@ -498,7 +500,8 @@ public final class PromotionService {
 extension PromotionService {
     /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged; YAML already
     /// parsed (or being parsed) in `manifests` is not parsed again.
-    func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>, manifests: ParsedManifests) throws -> ComponentDiff {
+    func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>,
+                       manifests: ParsedManifests) throws -> ComponentDiff {
         let directory = options.componentsDirectory
         let layout = RepositoryLayout(componentsDir: directory, environments: options.environmentFolders)
         let changes = try repository.diffTrees(old: old, new: new)

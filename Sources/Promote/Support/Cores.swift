@@ -6,10 +6,11 @@ import Foundation
 enum Cores {
     static let available: Int = {
         let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let allowed = status?.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }
+        let field = "Cpus_allowed_list:"
+        let line = status?.split(separator: "\n").first { $0.hasPrefix(field) }
+        let allowed = line.flatMap { cpus(inList: $0.dropFirst(field.count)) }
         let quota = try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8)
-        return count(processors: ProcessInfo.processInfo.activeProcessorCount,
-                     affinity: allowed.flatMap { cpus(inList: $0.dropFirst("Cpus_allowed_list:".count)) }, cpuMax: quota)
+        return count(processors: ProcessInfo.processInfo.activeProcessorCount, affinity: allowed, cpuMax: quota)
     }()
 
     /// The smallest of `processors`, the `affinity` count and the quota `cpuMax` states ("QUOTA PERIOD" in

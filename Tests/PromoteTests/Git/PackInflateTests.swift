@@ -51,7 +51,9 @@ struct PackInflateTests {
         let older = try fixture.revParse("main~1:release.yaml", in: fixture.origin)
         // git stores one version whole and the other as a delta against it (`depth` and `base` follow).
         let entries = objects.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-        let deltified = try #require(entries.first { ($0.first == Substring(older) || $0.first == Substring(newer)) && $0.count > 5 })
+        let deltified = try #require(entries.first { line in
+            (line.first == Substring(older) || line.first == Substring(newer)) && line.count > 5
+        })
         let id = String(deltified[0])
         let repository = try Repository.open(at: fixture.origin.path)
         var odb: OpaquePointer?
