@@ -4,8 +4,13 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <git2/version.h>
 #include <libdeflate.h>
 #include <zlib.h>
+
+/* The layout of `git_zstream` below is libgit2 1.5's (Debian 12's `libgit2-dev`, whose headers and archive are
+ * built against together); with another libgit2 every call goes to libgit2's own function untouched. */
+#define KNOWN_ZSTREAM_LAYOUT (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR == 5)
 
 static __thread unsigned long inflated_on_this_thread;
 
@@ -57,6 +62,8 @@ int __real_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstr
 /* As libgit2's: inflates what `zstream` holds into `out`, at most `*out_len` bytes, and sets `*out_len` to
  * what was written; 0, or -1 with libgit2's error set. */
 int __wrap_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstream *zstream) {
+    if (!KNOWN_ZSTREAM_LAYOUT)
+        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
     int fresh = zstream->type == 0 && zstream->zerr == Z_OK && zstream->z.total_in == 0 && zstream->z.total_out == 0;
     if (!fresh || zstream->in_len > UINT_MAX || *out_len > UINT_MAX || *out_len <= LARGEST_OUTPUT_LEFT_TO_ZLIB)
         return __real_git_zstream_get_output_chunk(out, out_len, zstream);

@@ -9,7 +9,8 @@
  * output is decompressed in one call to libdeflate, which needs about half of zlib's instructions on a
  * repository's small objects (the checksum is verified the same way). The stream is then left as zlib would
  * have left it. Anything else (output in chunks, an incomplete or corrupt stream) goes to libgit2's own zlib
- * path unchanged, which then reports any error as before. Elsewhere than Linux nothing is wrapped.
+ * path unchanged, which then reports any error as before. Elsewhere than Linux nothing is wrapped, and with
+ * another libgit2 than 1.5 (whose internal stream layout this relies on) nothing is diverted.
  */
 
 /** How many objects libdeflate inflated on the calling thread so far (for tests; 0 elsewhere than Linux). */
