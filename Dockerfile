@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # A small runtime image for keos-promote: built with Swift on Debian 12 (libgit2 1.5 and the libraries it uses
-# are linked in from Debian's archives), run on debian:bookworm-slim with Kerberos's GSSAPI library, the one
-# shared library it needs beyond the slim image's.
+# are linked in from Debian's archives), run on debian:bookworm-slim with Kerberos's GSSAPI library, which the
+# binary opens only when a server asks for Negotiate authentication.
 #
 #   docker build -t keos-promote .
 #   docker run --rm -v "$PWD:/repo" keos-promote -C /repo --dry-run --staging-status /repo/staging-1.json

@@ -24,9 +24,10 @@ let package = Package(
         ),
         .target(name: "CDeferredTrust"),
         .target(name: "CPackInflate"),
+        .target(name: "CLazyGSSAPI"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "Yams", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: libgit2
         ),
         .target(
@@ -111,13 +112,13 @@ let package = Package(
 )
 
 /// libgit2 and the libraries it uses, linked in from the archives `libgit2-dev` and its dependencies install
-/// (Kerberos's GSSAPI, which Debian ships as a shared library only, stays one). Loading the shared libgit2 and
+/// (Kerberos's GSSAPI, which Debian ships as a shared library only, is opened on first use by CLazyGSSAPI). Loading the shared libgit2 and
 /// the seven libraries only it needs (OpenSSL's libcrypto, with 3,400 symbol bindings, among them) took about
 /// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust
 /// and those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects).
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
-                    "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a", "libgssapi_krb5.so.2"]
+                    "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
     let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk"]
     let linux = archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
     return [.unsafeFlags(linux, .when(platforms: [.linux])), .linkedLibrary("git2", .when(platforms: [.macOS]))]
