@@ -16,13 +16,7 @@ public struct EnvironmentFolders: Sendable, Equatable {
         self.production = production
     }
 
-    /// The role a path segment names, if any (compared as UTF-8 bytes).
-    public func environment(ofSegment segment: String) -> Environment? {
-        var segment = segment
-        return segment.withUTF8 { environment(ofSegment: $0) }
-    }
-
-    /// The role a path segment's bytes name, if any.
+    /// The role a path segment's bytes name, if any (compared as UTF-8 bytes).
     func environment(ofSegment segment: UnsafeBufferPointer<UInt8>) -> Environment? {
         func names(_ folder: String) -> Bool {
             var folder = folder

@@ -17,11 +17,7 @@ final class MergeBaseWalk: @unchecked Sendable {
     /// walking thread then runs `afterwards` with its handle, which no other thread uses.
     init(path: String, _ a: ObjectID, _ b: ObjectID, afterwards: (@Sendable (Repository) -> Void)? = nil) {
         WorkerThread.start { [self] in
-            let opened = Result { () throws -> Repository in
-                var raw: OpaquePointer?
-                try check(git_repository_open_ext(&raw, path, 0, nil), "open \(path) again")
-                return Repository(pointer: raw!, openedPath: path)
-            }
+            let opened = Result { try Repository.open(at: path) }
             let found = opened.flatMap { second in Result { try Self.mergeBases(in: second.pointer, a, b) } }
             condition.withLock {
                 outcome = found

@@ -14,8 +14,7 @@ public final class Repository: @unchecked Sendable {
     /// Credentials and trusted host keys for fetches and pushes.
     public var transport = TransportSettings()
 
-    /// Takes ownership of `pointer`, a repository opened from `openedPath`.
-    init(pointer: OpaquePointer, openedPath: String) {
+    private init(pointer: OpaquePointer, openedPath: String) {
         self.pointer = pointer
         self.openedPath = openedPath
     }

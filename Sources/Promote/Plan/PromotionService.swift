@@ -379,8 +379,7 @@ public final class PromotionService {
     private func parseManifestsAhead(from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
         let manifests = ParsedManifests()
         guard Cores.available > 1 else { return manifests }
-        let layout = RepositoryLayout(componentsDir: options.componentsDirectory,
-                                      environments: options.environmentFolders)
+        let layout = self.layout
         repository.startMergeBases(targetTip, revision) { second in
             guard let changed = try? second.changedBlobs(from: targetTip, to: revision) else { return }
             let yaml = changed.filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }
@@ -498,12 +497,17 @@ public final class PromotionService {
 }
 
 extension PromotionService {
+    /// Where the components and their environments are, as the options say.
+    var layout: RepositoryLayout {
+        RepositoryLayout(componentsDir: options.componentsDirectory, environments: options.environmentFolders)
+    }
+
     /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged; YAML already
     /// parsed (or being parsed) in `manifests` is not parsed again.
     func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>,
                        manifests: ParsedManifests) throws -> ComponentDiff {
         let directory = options.componentsDirectory
-        let layout = RepositoryLayout(componentsDir: directory, environments: options.environmentFolders)
+        let layout = self.layout
         let changes = try repository.diffTrees(old: old, new: new)
         // Only the components that changed are looked up, not the whole components folder.
         let changed = Set(changes.flatMap { [$0.path, $0.oldPath].compactMap { $0.flatMap(layout.component(of:)) } })

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import Promote
 
 /// The cores a process can use: processors, affinity and a container's CPU quota, whichever is smallest.
@@ -27,7 +29,15 @@ import Testing
         #expect(Cores.cpus(inList: Substring(list)) == expected)
     }
 
-    @Test func thisProcessHasAtLeastOneCore() {
-        #expect(Cores.available >= 1)
+    /// This process's own affinity line, read as `Cores` reads it, counts what `nproc` (sched_getaffinity) counts.
+    @Test func thisProcessesAffinityIsWhatNprocCounts() throws {
+        #if os(Linux)
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
+        let nproc = try Shell.run("nproc", ["--all"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let allowed = try Shell.run("nproc", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Cores.cpus(inList: line.dropFirst("Cpus_allowed_list:".count)) == Int(allowed))
+        #expect(Cores.available <= (Int(nproc) ?? 0))
+        #endif
     }
 }
