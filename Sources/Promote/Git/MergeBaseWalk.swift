@@ -7,15 +7,27 @@ import Foundation
 /// nothing else; libgit2 handles are not shared across threads, so it opens a second one on the repository.
 /// Meanwhile the calling thread reads ahead the trees the merge that usually follows will read first
 /// (`Repository.readTrees(where:differFrom:until:)`). Work given as `afterwards` then runs on the walking
-/// thread with that second handle (a plan parses the YAML its diff will need there).
+/// thread with that second handle and the files that differ between the two commits' trees, which the calling
+/// thread lists instead of reading ahead (a plan parses the YAML its diff will need there).
 final class MergeBaseWalk: @unchecked Sendable {
     private let condition = NSCondition()
     /// Set once, by the walking thread; guarded by `condition`.
     private var outcome: Result<[ObjectID], any Error>?
+    /// The two commits, in the order the walk was started with.
+    let commits: (ObjectID, ObjectID)
+    /// Whether work given as `afterwards` waits for `publish(differences:)`.
+    private let awaitsDifferences: Bool
+    /// The files that differ from the first commit's tree to the second's, set once by the thread that
+    /// listed them; guarded by `condition`.
+    private var differences: Result<FileChanges, any Error>?
 
-    /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was); the
-    /// walking thread then runs `afterwards` with its handle, which no other thread uses.
-    init(path: String, _ a: ObjectID, _ b: ObjectID, afterwards: (@Sendable (Repository) -> Void)? = nil) {
+    /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was). The
+    /// walking thread then runs `afterwards` with its handle, which no other thread uses, and the files that
+    /// differ from `a`'s tree to `b`'s once another thread has published them; not when that listing failed.
+    init(path: String, _ a: ObjectID, _ b: ObjectID,
+         afterwards: (@Sendable (Repository, FileChanges) -> Void)? = nil) {
+        commits = (a, b)
+        awaitsDifferences = afterwards != nil
         WorkerThread.start { [self] in
             let opened = Result { try Repository.open(at: path) }
             let found = opened.flatMap { second in Result { try Self.mergeBases(in: second.pointer, a, b) } }
@@ -23,12 +35,40 @@ final class MergeBaseWalk: @unchecked Sendable {
                 outcome = found
                 condition.broadcast()
             }
-            if let afterwards, case .success(let second) = opened { afterwards(second) }
+            guard let afterwards, case .success(let second) = opened,
+                  case .success(let files) = awaitDifferences() else { return }
+            afterwards(second, files)
         }
     }
 
     /// Whether the walk has finished (found the bases or failed).
     var isFinished: Bool { condition.withLock { outcome != nil } }
+
+    /// Whether `afterwards` still waits for the differing files.
+    var needsDifferences: Bool { awaitsDifferences && condition.withLock { differences == nil } }
+
+    /// Hands `afterwards` the files that differ from the first commit's tree to the second's (or why they
+    /// could not be listed); the first call counts.
+    func publish(differences listed: Result<FileChanges, any Error>) {
+        condition.withLock {
+            if differences == nil { differences = listed }
+            condition.broadcast()
+        }
+    }
+
+    /// The published differences. The walking thread first polls for them, yielding, for up to 20 ms: a thread
+    /// that sleeps in a wait here can take milliseconds to get its virtual CPU back once woken.
+    private func awaitDifferences() -> Result<FileChanges, any Error> {
+        let pollUntil = DispatchTime.now().uptimeNanoseconds + 20_000_000
+        while DispatchTime.now().uptimeNanoseconds < pollUntil {
+            if let listed = condition.withLock({ differences }) { return listed }
+            sched_yield()
+        }
+        return condition.withLock {
+            while differences == nil { condition.wait() }
+            return differences!
+        }
+    }
 
     /// The bases, best first, once the walk has finished; rethrows its error.
     func bases() throws -> [ObjectID] {

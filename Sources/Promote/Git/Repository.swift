@@ -9,7 +9,8 @@ public final class Repository: @unchecked Sendable {
     let openedPath: String
     /// Merge bases already computed: commits never change, and planning asks about the same pair often.
     private let mergeBaseCache = MergeBaseCache()
-    /// Differing files the merge already knows (our tree against its result), for the diff that follows.
+    /// Differing files already listed (by the merge, our tree against its result, or by `differingFiles`), for
+    /// the diff that follows.
     let knownDifferences = DifferenceCache()
     /// Credentials and trusted host keys for fetches and pushes.
     public var transport = TransportSettings()
@@ -170,10 +171,16 @@ public final class Repository: @unchecked Sendable {
     /// unrelated), as `git_merge_base` and `git_merge_bases` find them; computed once per pair.
     ///
     /// The history walk runs on another thread (`MergeBaseWalk`) while this one reads ahead the trees where
-    /// the two commits differ, which a merge of the two reads first.
+    /// the two commits differ, which a merge of the two reads first. When work started with `startMergeBases`
+    /// waits for the files that differ, this thread lists them all instead, reading the same trees and more.
     func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
         let walk = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b) }
-        if !walk.isFinished { readTrees(where: a, differFrom: b, until: { walk.isFinished }) }
+        if walk.needsDifferences {
+            let (old, new) = walk.commits
+            walk.publish(differences: Result { try differingFiles(old: try treeID(ofCommit: old), new: try treeID(ofCommit: new)) })
+        } else if !walk.isFinished {
+            readTrees(where: a, differFrom: b, until: { walk.isFinished })
+        }
         do {
             return try walk.bases()
         } catch {
@@ -184,8 +191,10 @@ public final class Repository: @unchecked Sendable {
     }
 
     /// Starts finding the merge bases of `a` and `b` (unless that was started before), and then runs `afterwards`
-    /// on the walking thread with its own handle on this repository; `mergeBases(_:_:)` waits for the walk.
-    func startMergeBases(_ a: ObjectID, _ b: ObjectID, afterwards: @escaping @Sendable (Repository) -> Void) {
+    /// on the walking thread with its own handle on this repository and the files that differ from `a`'s tree
+    /// to `b`'s, which the first `mergeBases(_:_:)` call for the pair lists on this thread while the walk runs.
+    func startMergeBases(_ a: ObjectID, _ b: ObjectID,
+                         afterwards: @escaping @Sendable (Repository, FileChanges) -> Void) {
         _ = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b, afterwards: afterwards) }
     }
 
@@ -450,10 +459,8 @@ final class DifferenceCache: @unchecked Sendable {
 }
 
 extension Repository {
-    /// The blobs (files and links, both sides) of the files that differ from commit `old` to commit `new`, with
-    /// their paths as the diff names them.
-    func changedBlobs(from old: ObjectID, to new: ObjectID) throws -> [(path: String, blob: ObjectID)] {
-        let files = try differingFiles(old: try treeID(ofCommit: old), new: try treeID(ofCommit: new))
-        return (files.old + files.new).filter(\.isBlob).map { (GitPath.decode($0.path), ObjectID($0.id)) }
+    /// The blobs (files and links, both sides) of differing `files`, with their paths as the diff names them.
+    static func changedBlobs(in files: FileChanges) -> [(path: String, blob: ObjectID)] {
+        (files.old + files.new).filter(\.isBlob).map { (GitPath.decode($0.path), ObjectID($0.id)) }
     }
 }

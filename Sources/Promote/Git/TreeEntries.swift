@@ -102,7 +102,9 @@ extension Repository {
     /// without being read, so the cost follows the size of the change, not of the trees.
     func differingFiles(old: ObjectID?, new: ObjectID) throws -> FileChanges {
         if let old, let known = knownDifferences.files(old: old, new: new) { return known }
-        return try Self.differingFiles(old: old.map { try lookupTree($0) }, new: try lookupTree(new), load: lookupTree)
+        let files = try Self.differingFiles(old: old.map { try lookupTree($0) }, new: try lookupTree(new), load: lookupTree)
+        if let old { knownDifferences.store(files, old: old, new: new) }
+        return files
     }
 
     /// The same for trees already loaded, reading subtrees with `load`.

@@ -372,17 +372,16 @@ public final class PromotionService {
     }
 
     /// Starts the merge-base walk of the plan's two commits, which then parses, on its own thread and handle, the
-    /// YAML of the component files that differ between them: what the diff of a fast-forward or of a merge
-    /// that only one side changed will ask for, parsed while this thread merges and counts lines. On a single
-    /// core nothing is parsed ahead: the second handle reads the trees and blobs again, which pays only when
-    /// another core does it.
+    /// YAML of the component files that differ between them (listed by this thread while the walk runs): what
+    /// the diff of a fast-forward or of a merge that only one side changed will ask for, parsed while this
+    /// thread merges and counts lines. On a single core nothing is parsed ahead: the second handle reads the
+    /// blobs again, which pays only when another core does it.
     private func parseManifestsAhead(from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
         let manifests = ParsedManifests()
         guard Cores.available > 1 else { return manifests }
         let layout = self.layout
-        repository.startMergeBases(targetTip, revision) { second in
-            guard let changed = try? second.changedBlobs(from: targetTip, to: revision) else { return }
-            let yaml = changed.filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }
+        repository.startMergeBases(targetTip, revision) { second, differences in
+            let yaml = Repository.changedBlobs(in: differences).filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }
             manifests.parseAhead(yaml.map(\.blob), from: second)
         }
         return manifests

@@ -80,4 +80,92 @@ struct MergeBaseWalkTests {
         repository.readTrees(where: first, differFrom: second, until: { asked += 1; return false })
         #expect(asked == 3)
     }
+
+    /// What `startMergeBases` hands the work that follows the walk: the files that differ from the first commit's
+    /// tree to the second's, listed by the thread that asks for the bases, whatever the order it asks in.
+    @Test("work after the walk gets the differing files the calling thread listed, on a handle of its own")
+    func differencesAreHandedOver() throws {
+        let fixture = try GitFixture(files: ["a/b/c.yaml": "1\n", "a/d.yaml": "1\n", "e.yaml": "1\n", "f/g.yaml": "1\n"])
+        let origin = fixture.origin
+        let first = try fixture.revParse("main", in: origin)
+        let second = try fixture.commit(["a/b/c.yaml": "2\n", "e.yaml": .delete, "h/i.yaml": "1\n"], on: "main",
+                                        message: "edit", in: origin)
+        let repository = try Repository.open(at: origin.path)
+        let handedOver = HandOver()
+        repository.startMergeBases(ObjectID(hex: first)!, ObjectID(hex: second)!) { handle, files in
+            handedOver.record(files, sameHandle: handle === repository)
+        }
+        // Asked the other way round, as `isAncestor` may: the listing still goes from the first commit to the second.
+        #expect(try repository.mergeBases(ObjectID(hex: second)!, ObjectID(hex: first)!).map(\.hex) == [first])
+        let (files, sameHandle) = try #require(handedOver.wait())
+        #expect(!sameHandle)
+        // The oracle: git's own list of what differs, with each side's blob.
+        var old: [String] = [], new: [String] = []
+        for line in try fixture.git("diff", "--raw", "--no-renames", "--abbrev=40", first, second, in: origin).split(separator: "\n") {
+            let fields = line.split(separator: "\t")[0].split(separator: " ")
+            let path = String(line.split(separator: "\t")[1])
+            if fields[2] != String(repeating: "0", count: 40) { old.append("\(path) \(fields[2])") }
+            if fields[3] != String(repeating: "0", count: 40) { new.append("\(path) \(fields[3])") }
+        }
+        func listed(_ entries: [PathEntry]) -> [String] { entries.map { "\(GitPath.decode($0.path)) \(ObjectID($0.id).hex)" } }
+        #expect(listed(files.old) == old)
+        #expect(listed(files.new) == new)
+        #expect(old.count == 2 && new.count == 2, "c.yaml changed, e.yaml removed, h/i.yaml added")
+    }
+
+    @Test("a listing that fails leaves the bases to be found and nothing runs after the walk")
+    func failedListing() throws {
+        let fixture = try GitFixture(files: ["a/b.yaml": "1\n"])
+        let origin = fixture.origin
+        let first = try fixture.revParse("main", in: origin)
+        let second = try fixture.commit(["a/b.yaml": "2\n"], on: "main", message: "edit", in: origin)
+        // The second commit's root tree is gone: the history walk reads commits only, the listing needs the tree.
+        let tree = try fixture.revParse("\(second)^{tree}", in: origin)
+        try FileManager.default.removeItem(at: origin.appendingPathComponent("objects/\(tree.prefix(2))/\(tree.dropFirst(2))"))
+        let repository = try Repository.open(at: origin.path)
+        let handedOver = HandOver()
+        repository.startMergeBases(ObjectID(hex: first)!, ObjectID(hex: second)!) { handle, files in
+            handedOver.record(files, sameHandle: handle === repository)
+        }
+        #expect(try repository.mergeBases(ObjectID(hex: first)!, ObjectID(hex: second)!).map(\.hex) == [first])
+        #expect(handedOver.wait(seconds: 0.5) == nil)
+    }
+
+    @Test("differing files are listed once per pair of trees and kept for the diff that follows")
+    func differingFilesAreKept() throws {
+        let fixture = try GitFixture(files: ["a/b.yaml": "1\n"])
+        let origin = fixture.origin
+        let repository = try Repository.open(at: origin.path)
+        let old = try repository.treeID(ofCommit: ObjectID(hex: try fixture.revParse("main", in: origin))!)
+        let new = try repository.treeID(ofCommit: ObjectID(hex: try fixture.commit(["a/b.yaml": "2\n"], on: "main",
+                                                                                   message: "edit", in: origin))!)
+        #expect(repository.knownDifferences.files(old: old, new: new) == nil)
+        let files = try repository.differingFiles(old: old, new: new)
+        let kept = try #require(repository.knownDifferences.files(old: old, new: new))
+        func ids(_ entries: [PathEntry]) -> [String] { entries.map { ObjectID($0.id).hex } }
+        #expect(ids(kept.old) == ids(files.old) && ids(kept.new) == ids(files.new))
+        #expect(files.old.count == 1 && files.new.count == 1)
+    }
+}
+
+/// What the work after a walk received, recorded on the walking thread.
+private final class HandOver: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var received: (FileChanges, Bool)?
+
+    func record(_ files: FileChanges, sameHandle: Bool) {
+        condition.withLock {
+            received = (files, sameHandle)
+            condition.broadcast()
+        }
+    }
+
+    /// What was received within `seconds`, or nil.
+    func wait(seconds: TimeInterval = 30) -> (FileChanges, Bool)? {
+        condition.withLock {
+            let deadline = Date().addingTimeInterval(seconds)
+            while received == nil, condition.wait(until: deadline) {}
+            return received
+        }
+    }
 }
