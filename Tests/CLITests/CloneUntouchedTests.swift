@@ -117,4 +117,34 @@ import TestSupport
         #expect(try world.revParse("refs/heads/production", in: world.origin) != world.productionTip)
         expectUnchanged(try world.snapshot(), before)
     }
+
+    /// A plan merges in memory: a preview writes no object (and so works on a read-only repository), and the
+    /// merge commit a promotion pushes is stored with its trees in the clone, whose refs now name it.
+    @Test("a dry run and a diff write no object; a promotion stores its merge commit and trees")
+    func previewsWriteNoObject() throws {
+        let world = try SampleWorld()
+        let gitDirectory = world.clone.appendingPathComponent(".git")
+        func objectFiles() throws -> [String] {
+            let objects = gitDirectory.appendingPathComponent("objects")
+            return try FileManager.default.subpathsOfDirectory(atPath: objects.path).sorted()
+        }
+        let before = try objectFiles()
+        let preview = try world.keos("--dry-run", "--output", "json", "--staging-status", world.stagingStatus.path)
+        #expect(preview.status == 0, "\(preview)")
+        let report = try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any]
+        #expect(report?["action"] as? String == "merge", "a real merge was planned")
+        let diff = try world.keos("diff", "--staging-status", world.stagingStatus.path)
+        #expect(diff.status == 0, "\(diff)")
+        #expect(try objectFiles() == before)
+
+        let promotion = try world.keos("--yes", "--staging-status", world.stagingStatus.path)
+        #expect(promotion.status == 0, "\(promotion)")
+        let merge = try world.revParse("refs/remotes/origin/production")
+        #expect(try world.git("rev-list", "--parents", "-n", "1", merge).split(separator: " ").count == 3, "a merge commit")
+        // Every object every ref of the clone reaches is stored: the merge commit and its trees included.
+        let check = try Shell.run("git", ["fsck", "--strict", "--no-dangling", "--no-progress"], cwd: world.clone,
+                                  environment: GitEnvironment.standard.variables)
+        #expect(check.status == 0, "\(check)")
+        #expect(try world.git("ls-tree", "-r", "--name-only", merge).contains("components/"))
+    }
 }

@@ -12,7 +12,8 @@ public struct Identity: Sendable, Equatable {
 }
 
 extension Repository {
-    /// Writes a commit object for `tree` with `parents` (first parent first); moves no reference.
+    /// Writes a commit object for `tree` with `parents` (first parent first); moves no reference. The objects
+    /// planning made (the merged trees) are stored in the repository first.
     ///
     /// With `sign`, the commit carries the signature `sign` returns for the unsigned commit object's text
     /// (in the `gpgsig` header, as git writes it); whatever `sign` throws is thrown unchanged.
@@ -40,6 +41,7 @@ extension Repository {
         // libgit2 ends the header field itself; a trailing newline would leave an empty continuation line.
         while signatureText?.last?.isNewline == true { signatureText?.removeLast() }
         var out = git_oid()
+        try savePendingObjects()
         try check(git_commit_create_with_signature(&out, pointer, text, signatureText, signatureText == nil ? nil : "gpgsig"),
                   "write commit")
         return ObjectID(out)

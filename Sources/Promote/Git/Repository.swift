@@ -2,9 +2,12 @@ import CGit2
 import Foundation
 
 /// An open Git repository (bare or not). Reads objects and refs, writes objects and refs; never touches the
-/// working tree, the index file or HEAD.
+/// working tree, the index file or HEAD. The objects a plan makes stay in memory until a commit is written
+/// (`PendingObjects`).
 public final class Repository: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Objects made by this handle and not yet stored in the repository.
+    let pending: PendingObjects
     /// The path it was opened from, to open a second handle on it the same way.
     let openedPath: String
     /// Merge bases already computed: commits never change, and planning asks about the same pair often.
@@ -15,7 +18,14 @@ public final class Repository: @unchecked Sendable {
     /// Credentials and trusted host keys for fetches and pushes.
     public var transport = TransportSettings()
 
-    private init(pointer: OpaquePointer, openedPath: String) {
+    /// Takes over `pointer` (freed here when the pending objects cannot be set up).
+    private init(pointer: OpaquePointer, openedPath: String) throws {
+        do {
+            pending = try PendingObjects(in: pointer)
+        } catch {
+            git_repository_free(pointer)
+            throw error
+        }
         self.pointer = pointer
         self.openedPath = openedPath
     }
@@ -42,7 +52,7 @@ public final class Repository: @unchecked Sendable {
         } catch {
             throw PromoteError(.badInput, "\(shown): cannot open repository: \(error.message)")
         }
-        let repository = Repository(pointer: raw!, openedPath: path)
+        let repository = try Repository(pointer: raw!, openedPath: path)
         if git_repository_is_shallow(repository.pointer) == 1 {
             throw PromoteError(.badInput, "\(shown): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
         }
@@ -57,7 +67,7 @@ public final class Repository: @unchecked Sendable {
         options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
         var raw: OpaquePointer?
         try check(git_repository_init_ext(&raw, path, &options), "create the mirror \(path)")
-        return Repository(pointer: raw!, openedPath: path)
+        return try Repository(pointer: raw!, openedPath: path)
     }
 
     /// Whether the repository has no working tree.

@@ -112,18 +112,23 @@ extension Repository {
         (try? withObjectDatabase { git_odb_exists_ext($0, id, UInt32(GIT_ODB_LOOKUP_NO_REFRESH.rawValue)) == 1 }) ?? false
     }
 
-    /// Writes an object to the object database (loose, as git does).
+    /// Writes an object (into the pending objects, until a commit needs them stored) unless it exists already.
     @discardableResult
     func writeObject(_ data: UnsafeRawPointer?, count: Int, type: git_object_t) throws -> git_oid {
         var id = git_oid()
-        _ = try withObjectDatabase { odb in try check(git_odb_write(&id, odb, data, count, type), "write object") }
+        try check(git_odb_hash(&id, data, count, type), "hash object")
+        if hasObject(&id) { return id }
+        try pending.write(&id, UnsafeRawBufferPointer(start: data, count: count), type: type)
         return id
     }
 
     /// Writes `tree` unless it exists already; its entries must exist.
     func writeTree(_ tree: TreeWriter) throws -> git_oid {
-        var id = try tree.id()
-        if hasObject(&id) { return id }
-        return try tree.bytes.withUnsafeBytes { try writeObject($0.baseAddress, count: $0.count, type: GIT_OBJECT_TREE) }
+        try tree.bytes.withUnsafeBytes { try writeObject($0.baseAddress, count: $0.count, type: GIT_OBJECT_TREE) }
+    }
+
+    /// Stores the objects this handle made so far in the repository, where other handles and git see them.
+    func savePendingObjects() throws {
+        try pending.save(in: pointer)
     }
 }

@@ -157,6 +157,8 @@ import TestSupport
         let merged = try #require(plan.resultTree)
         #expect(plan.diff.components.first?.releases.count == 3)
 
+        // The merged trees are stored for the second service's handle to read.
+        try service.repository.savePendingObjects()
         let fresh = try PromotionService(options: options, context: ServiceContext(environment: [:]))
         let ourTree = try fresh.repository.treeID(ofCommit: ours)
         let parsedAfterwards = try fresh.componentDiff(from: ourTree, to: merged, conflicts: [], manifests: ParsedManifests())

@@ -143,7 +143,8 @@ import TestSupport
             return
         }
         let known = try #require(merged.resultChanges)
-        // A second handle knows nothing of the merge: it walks both trees.
+        // A second handle knows nothing of the merge: it walks both trees (stored for it to read).
+        try repository.savePendingObjects()
         let walked = try Repository.open(at: fixture.origin.path).differingFiles(old: ourTree, new: tree)
         func listed(_ files: [PathEntry]) -> [String] {
             files.map { "\(String(decoding: $0.path, as: UTF8.self)) \(String($0.mode, radix: 8)) \(ObjectID($0.id))" }.sorted()
