@@ -3,7 +3,8 @@ import Foundation
 
 /// The result of merging two commits in memory.
 public enum MergeOutcome: Sendable, Equatable {
-    /// The merge is clean; the merged tree has been written to the object database.
+    /// The merge is clean; the merged tree is readable through the repository (kept in memory with the objects it
+    /// needs until a commit stores them: `PendingObjects`).
     case clean(tree: ObjectID)
     /// The merge conflicts at these paths (sorted, byte order; every side's path of a conflict).
     case conflicts([String])
@@ -12,7 +13,8 @@ public enum MergeOutcome: Sendable, Equatable {
 extension Repository {
     /// Merges `theirs` into `ours` in memory, as `git merge-tree --write-tree` does (renames detected,
     /// recursive merge bases, and git's directory-rename conflicts, which libgit2 alone would miss).
-    /// Writes tree objects only; no ref, index file or working tree is touched.
+    /// Writes nothing to the repository: its new objects are pending (`PendingObjects`); no ref, index file or
+    /// working tree is touched.
     public func mergeCommits(ours: ObjectID, theirs: ObjectID) throws -> MergeOutcome {
         let options = try Self.mergeOptions()
         let bases = try mergeBases(ours, theirs)
@@ -56,19 +58,23 @@ extension Repository {
         return options
     }
 
-    /// libgit2's own merge of the two commits, reading and writing whole trees.
+    /// libgit2's own merge of the two commits, reading and writing whole trees. It runs on a scratch handle, so
+    /// that what it writes (virtual merge bases, merged blobs, trees) stays in memory; the result's new objects
+    /// join this handle's pending objects.
     func libgit2Merge(ours: ObjectID, theirs: ObjectID, options: git_merge_options) throws -> MergeOutcome {
-        let ourCommit = try lookupCommit(ours)
-        let theirCommit = try lookupCommit(theirs)
+        let scratch = try ScratchRepository(of: self)
+        let ourCommit = try scratch.lookupCommit(ours)
+        let theirCommit = try scratch.lookupCommit(theirs)
         var options = options
         var index: OpaquePointer?
-        try check(git_merge_commits(&index, pointer, ourCommit.pointer, theirCommit.pointer, &options),
+        try check(git_merge_commits(&index, scratch.pointer, ourCommit.pointer, theirCommit.pointer, &options),
                   "merge \(theirs.prefix(12)) into \(ours.prefix(12))")
         defer { git_index_free(index) }
         let conflicts = try mergeConflicts(in: index!)
         if !conflicts.isEmpty { return .conflicts(conflicts) }
         var tree = git_oid()
-        try check(git_index_write_tree_to(&tree, index, pointer), "write merged tree")
+        try check(git_index_write_tree_to(&tree, index, scratch.pointer), "write merged tree")
+        try scratch.persistTree(tree)
         return .clean(tree: ObjectID(tree))
     }
 

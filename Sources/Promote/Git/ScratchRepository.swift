@@ -58,6 +58,32 @@ final class ScratchRepository {
         return id
     }
 
+    /// Loads commit `id` (from the repository).
+    func lookupCommit(_ id: ObjectID) throws -> Owned {
+        var oid = id.oid
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, pointer, &oid), "look up commit \(id.prefix(12))")
+        return Owned(commit!, owner: self, free: { git_commit_free($0) })
+    }
+
+    /// Copies tree `id` and what it holds into the repository, down to the trees the repository has already
+    /// (which hold everything below them).
+    func persistTree(_ id: git_oid) throws {
+        var id = id
+        if target.hasObject(&id) { return }
+        let tree = try lookupTree(&id)
+        for index in 0..<git_tree_entrycount(tree.pointer) {
+            guard let entry = git_tree_entry_byindex(tree.pointer, index) else { continue }
+            let child = git_tree_entry_id(entry).pointee
+            switch git_tree_entry_type(entry) {
+            case GIT_OBJECT_TREE: try persistTree(child)
+            case GIT_OBJECT_BLOB: try persist(child)
+            default: break  // a submodule's commit is not an object of this repository
+            }
+        }
+        try persist(id)
+    }
+
     /// Copies object `id` into the repository unless it is there already (a blob the merge wrote).
     func persist(_ id: git_oid) throws {
         var id = id

@@ -36,6 +36,44 @@ import TestSupport
         }
     }
 
+    /// Criss-cross histories (two merge bases) are merged by libgit2 alone: the result is still git's, and the
+    /// repository gets no object until the pending ones are stored; then it has every object of the result.
+    @Test("a merge libgit2 does alone writes nothing until stored, and equals git's")
+    func libgit2sOwnMergeWritesNothing() throws {
+        let fixture = try GitFixture(files: ["components/a/base/release.yaml": "v: 1\n", "README.md": "hello\n"])
+        let origin = fixture.origin
+        let fork = try fixture.revParse("main", in: origin)
+        try fixture.createBranch("production", at: fork, in: origin)
+        let left = try fixture.commit(["components/a/base/release.yaml": "v: 2\n"], on: "main", message: "bump", in: origin)
+        let right = try fixture.commit(["components/a/production/values.yaml": "r: 1\n"], on: "production",
+                                       message: "hotfix", in: origin)
+        try fixture.merge(right, into: "main", message: "main takes the hotfix", in: origin)
+        try fixture.merge(left, into: "production", message: "production takes the bump", in: origin)
+        let main = try fixture.commit(["components/a/base/release.yaml": "v: 3\n", "components/b/base/new.yaml": "n: 1\n"],
+                                      on: "main", message: "more", in: origin)
+        let production = try fixture.commit(["README.md": "hello, production\n"], on: "production", message: "readme",
+                                            in: origin)
+        let objects = origin.appendingPathComponent("objects")
+        let before = try FileManager.default.subpathsOfDirectory(atPath: objects.path).sorted()
+
+        let repository = try Repository.open(at: origin.path)
+        #expect(try repository.mergeBases(ObjectID(hex: production)!, ObjectID(hex: main)!).count == 2, "a criss-cross")
+        let outcome = try repository.mergeCommits(ours: ObjectID(hex: production)!, theirs: ObjectID(hex: main)!)
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: objects.path).sorted() == before)
+        guard case .clean(let tree) = outcome else {
+            Issue.record("expected a clean merge, got \(outcome)")
+            return
+        }
+        try repository.savePendingObjects()
+        // Read by git itself, before its own merge-tree could write the same objects.
+        #expect(try fixture.git("ls-tree", "-r", "--name-only", tree.hex, in: origin).contains("components/b/base/new.yaml"))
+        guard case .clean(let expected) = try fixture.mergeTree(production, main, in: origin) else {
+            Issue.record("git merge-tree conflicts")
+            return
+        }
+        #expect(tree.hex == expected)
+    }
+
     @Test func theSeedsProduceBothCleanAndConflictingMerges() throws {
         var clean = 0
         var conflicted = 0
