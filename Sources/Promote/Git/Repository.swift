@@ -6,8 +6,8 @@ import Foundation
 /// (`PendingObjects`).
 public final class Repository: @unchecked Sendable {
     let pointer: OpaquePointer
-    /// Objects made by this handle and not yet stored in the repository.
-    let pending: PendingObjects
+    /// Objects made by this handle and not yet stored in the repository; set up by the first write.
+    private var pendingObjects: PendingObjects?
     /// The path it was opened from, to open a second handle on it the same way.
     let openedPath: String
     /// Merge bases already computed: commits never change, and planning asks about the same pair often.
@@ -18,16 +18,24 @@ public final class Repository: @unchecked Sendable {
     /// Credentials and trusted host keys for fetches and pushes.
     public var transport = TransportSettings()
 
-    /// Takes over `pointer` (freed here when the pending objects cannot be set up).
-    private init(pointer: OpaquePointer, openedPath: String) throws {
-        do {
-            pending = try PendingObjects(in: pointer)
-        } catch {
-            git_repository_free(pointer)
-            throw error
-        }
+    private init(pointer: OpaquePointer, openedPath: String) {
         self.pointer = pointer
         self.openedPath = openedPath
+    }
+
+    /// Where this handle keeps the objects it makes (`PendingObjects`), set up the first time it makes one.
+    var pending: PendingObjects {
+        get throws {
+            if let pendingObjects { return pendingObjects }
+            let created = try PendingObjects(in: pointer)
+            pendingObjects = created
+            return created
+        }
+    }
+
+    /// Stores the objects this handle made so far in the repository, where other handles and git see them.
+    func savePendingObjects() throws {
+        try pendingObjects?.save(in: pointer)
     }
 
     deinit { git_repository_free(pointer) }
@@ -52,7 +60,7 @@ public final class Repository: @unchecked Sendable {
         } catch {
             throw PromoteError(.badInput, "\(shown): cannot open repository: \(error.message)")
         }
-        let repository = try Repository(pointer: raw!, openedPath: path)
+        let repository = Repository(pointer: raw!, openedPath: path)
         if git_repository_is_shallow(repository.pointer) == 1 {
             throw PromoteError(.badInput, "\(shown): shallow clone; merge bases would be wrong — run `git fetch --unshallow` first")
         }
@@ -67,7 +75,7 @@ public final class Repository: @unchecked Sendable {
         options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
         var raw: OpaquePointer?
         try check(git_repository_init_ext(&raw, path, &options), "create the mirror \(path)")
-        return try Repository(pointer: raw!, openedPath: path)
+        return Repository(pointer: raw!, openedPath: path)
     }
 
     /// Whether the repository has no working tree.

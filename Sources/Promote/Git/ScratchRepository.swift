@@ -70,7 +70,7 @@ final class ScratchRepository {
     /// (which hold everything below them).
     func persistTree(_ id: git_oid) throws {
         var id = id
-        if target.hasObject(&id) { return }
+        guard !target.hasObject(&id) else { return }
         let tree = try lookupTree(&id)
         for index in 0..<git_tree_entrycount(tree.pointer) {
             guard let entry = git_tree_entry_byindex(tree.pointer, index) else { continue }
@@ -91,8 +91,8 @@ final class ScratchRepository {
         var object: OpaquePointer?
         try check(git_odb_read(&object, odb, &id), "read \(ObjectID(id).prefix(12))")
         defer { git_odb_object_free(object) }
-        try target.writeObject(git_odb_object_data(object), count: git_odb_object_size(object),
-                               type: git_odb_object_type(object))
+        let bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
+        try target.writeObject(id, bytes, type: git_odb_object_type(object))
     }
 }
 
@@ -138,23 +138,18 @@ extension Repository {
         (try? withObjectDatabase { git_odb_exists_ext($0, id, UInt32(GIT_ODB_LOOKUP_NO_REFRESH.rawValue)) == 1 }) ?? false
     }
 
-    /// Writes an object (into the pending objects, until a commit needs them stored) unless it exists already.
-    @discardableResult
-    func writeObject(_ data: UnsafeRawPointer?, count: Int, type: git_object_t) throws -> git_oid {
-        var id = git_oid()
-        try check(git_odb_hash(&id, data, count, type), "hash object")
-        if hasObject(&id) { return id }
-        try pending.write(&id, UnsafeRawBufferPointer(start: data, count: count), type: type)
-        return id
+    /// Writes object `id` with these bytes (into the pending objects, until a commit needs them stored) unless
+    /// the repository has it already.
+    func writeObject(_ id: git_oid, _ bytes: UnsafeRawBufferPointer, type: git_object_t) throws {
+        var id = id
+        if hasObject(&id) { return }
+        try pending.write(&id, bytes, type: type)
     }
 
     /// Writes `tree` unless it exists already; its entries must exist.
     func writeTree(_ tree: TreeWriter) throws -> git_oid {
-        try tree.bytes.withUnsafeBytes { try writeObject($0.baseAddress, count: $0.count, type: GIT_OBJECT_TREE) }
-    }
-
-    /// Stores the objects this handle made so far in the repository, where other handles and git see them.
-    func savePendingObjects() throws {
-        try pending.save(in: pointer)
+        let id = try tree.id()
+        try tree.bytes.withUnsafeBytes { try writeObject(id, $0, type: GIT_OBJECT_TREE) }
+        return id
     }
 }

@@ -381,7 +381,9 @@ public final class PromotionService {
         guard Cores.available > 1 else { return manifests }
         let layout = self.layout
         repository.startMergeBases(targetTip, revision) { second, differences in
-            let yaml = Repository.changedBlobs(in: differences).filter { ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil }
+            let yaml = Repository.changedBlobs(in: differences).filter {
+                ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil
+            }
             manifests.parseAhead(yaml.map(\.blob), from: second)
         }
         return manifests
