@@ -25,9 +25,10 @@ let package = Package(
         .target(name: "CDeferredTrust"),
         .target(name: "CPackInflate"),
         .target(name: "CLazyGSSAPI"),
+        .target(name: "CThreadPlacement"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "Yams", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: libgit2
         ),
         .target(

@@ -57,6 +57,7 @@ struct CommandRunner {
         context.waitProgress = { line in progress.show(line) }
         context.pullRequestHost = PullRequestHosts.make
         context.interactive = console.isInteractive
+        context.headStart = KeosPromote.headStart
 
         let outcome: CommandOutcome
         do {
@@ -86,7 +87,8 @@ struct CommandRunner {
     /// Defaults, then the config file, then the flags, then the command's own flags.
     private func resolveOptions(_ configure: (inout PromoteOptions) throws(PromoteError) -> Void, logger: Logger) throws -> PromoteOptions {
         var options = PromoteOptions()
-        if let loaded = try ConfigLoader.load(common.configRequest()) {
+        let request = common.startingFlags.configRequest
+        if let loaded = try KeosPromote.headStart.map({ try $0.loadConfig(request) }) ?? ConfigLoader.load(request) {
             logger.debug("configuration from \(loaded.origin)")
             loaded.config.apply(to: &options)
         } else {

@@ -93,20 +93,15 @@ struct CommonOptions: ParsableArguments {
         if let source, source == target { throw ValidationError("--source and --target are the same branch '\(source)'") }
     }
 
-    /// Where to look for the config file, from the flags (the file cannot move what finds it).
-    func configRequest() -> ConfigLoader.Request {
-        ConfigLoader.Request(explicitPath: config, repositoryPath: path ?? ".", remote: remote ?? "origin",
-                             sourceBranch: source ?? "main")
+    /// The flags that decide where a plan starts (the command's `--revision` is not among these).
+    var startingFlags: StartingFlags {
+        StartingFlags(path: path, config: config, url: url, remote: remote, source: source, target: target,
+                      componentsDirectory: componentsDirectory)
     }
 
     /// Overwrites `options` with every flag that was given.
     func apply(to options: inout PromoteOptions) {
-        if let path { options.repositoryPath = path }
-        if let url { options.remoteURL = url }
-        if let remote { options.remote = remote }
-        if let source { options.sourceBranch = source }
-        if let target { options.targetBranch = target }
-        if let componentsDirectory { options.componentsDirectory = componentsDirectory }
+        startingFlags.apply(to: &options)
         if noFetch { options.fetch = false }
         if !stagingStatus.isEmpty { options.stagingStatusFiles = stagingStatus }
         if let kubeconfig { options.kubeconfig = kubeconfig }

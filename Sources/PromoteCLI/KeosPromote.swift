@@ -6,6 +6,9 @@ import Promote
 public enum KeosPromote {
     public static let version = "0.1.0"
 
+    /// The plan's first steps, started before the arguments are parsed; set once, by `main`.
+    nonisolated(unsafe) static var headStart: PlanHeadStart?
+
     /// Runs the command line in `CommandLine.arguments` and never returns.
     public static func main() -> Never {
         // Start-up is most of a `--version`; answer it before the parser inspects every command's type.
@@ -14,8 +17,11 @@ public enum KeosPromote {
             exit(0)
         }
         HeapPages.prepare()
-        Libgit2.warmUp()
-        let root = RootCommand.parser(for: Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let started = StartingFlagsGuess.flags(in: arguments).flatMap { PlanHeadStart($0) }
+        headStart = started
+        Libgit2.warmUp(then: started.map { steps in { @Sendable in steps.run() } })
+        let root = RootCommand.parser(for: arguments)
         do {
             var command = try root.parseAsRoot()
             try command.run()
@@ -28,7 +34,6 @@ public enum KeosPromote {
                 finish(0)
             }
             let message = root.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            let arguments = Array(CommandLine.arguments.dropFirst())
             if UsageFailure.wantsJSON(arguments) {
                 FileHandle.standardOutput.write(Data(UsageFailure.jsonDocument(arguments: arguments, message: message).utf8))
             }
@@ -37,8 +42,10 @@ public enum KeosPromote {
         }
     }
 
-    /// Exits with `code` once libgit2's initialisation, started at launch, has finished.
+    /// Exits with `code` once the work started at launch (libgit2's initialisation, the plan's first steps) has
+    /// finished.
     static func finish(_ code: Int32) -> Never {
+        headStart?.settle()
         Libgit2.settle()
         exit(code)
     }

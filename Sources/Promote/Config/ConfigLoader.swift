@@ -23,7 +23,7 @@ public enum ConfigLoader {
     public static let fileName = ".keos-promote.yaml"
 
     /// What the loader needs to know to find the file.
-    public struct Request: Sendable {
+    public struct Request: Sendable, Equatable {
         public var explicitPath: String?
         public var repositoryPath: String
         public var remote: String

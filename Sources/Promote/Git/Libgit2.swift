@@ -26,8 +26,12 @@ public enum Libgit2 {
 
     /// Starts the initialisation on a thread of its own, so that its 0.8 ms (OpenSSL's and mbedTLS's set-up, the
     /// entropy source) overlap the parsing of the command line; the first libgit2 call waits for it to finish.
-    public static func warmUp() {
-        WorkerThread.start { _ = ready }
+    /// `then` runs on that thread afterwards (a plan's first steps, `PlanHeadStart`).
+    public static func warmUp(then next: (@Sendable () -> Void)? = nil) {
+        WorkerThread.start {
+            _ = ready
+            next?()
+        }
     }
 
     /// Waits for the initialisation `warmUp` started. Call before `exit`: exit handlers and library destructors

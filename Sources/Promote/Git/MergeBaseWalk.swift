@@ -15,37 +15,49 @@ final class MergeBaseWalk: @unchecked Sendable {
     private var outcome: Result<[ObjectID], any Error>?
     /// The two commits, in the order the walk was started with.
     let commits: (ObjectID, ObjectID)
-    /// Whether work given as `afterwards` waits for `publish(differences:)`.
-    private let awaitsDifferences: Bool
+    private let path: String
+    /// Work for the walking thread once it has the bases and the differing files.
+    private let afterwards: (@Sendable (Repository, FileChanges) -> Void)?
     /// The files that differ from the first commit's tree to the second's, set once by the thread that
     /// listed them; guarded by `condition`.
     private var differences: Result<FileChanges, any Error>?
 
-    /// Starts the walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was). The
-    /// walking thread then runs `afterwards` with its handle, which no other thread uses, and the files that
-    /// differ from `a`'s tree to `b`'s once another thread has published them; not when that listing failed.
+    /// The walk for `a` and `b` in the repository at `path` (opened as `Repository.openedPath` was), to `run()` on
+    /// a thread that does nothing else meanwhile. It opens a handle of its own and then runs `afterwards` with
+    /// it, which no other thread uses, and the files that differ from `a`'s tree to `b`'s once another thread
+    /// has published them; not when that listing failed.
     init(path: String, _ a: ObjectID, _ b: ObjectID,
          afterwards: (@Sendable (Repository, FileChanges) -> Void)? = nil) {
+        self.path = path
         commits = (a, b)
-        awaitsDifferences = afterwards != nil
-        WorkerThread.start { [self] in
-            let opened = Result { try Repository.open(at: path) }
-            let found = opened.flatMap { second in Result { try Self.mergeBases(in: second.pointer, a, b) } }
-            condition.withLock {
-                outcome = found
-                condition.broadcast()
-            }
-            guard let afterwards, case .success(let second) = opened,
-                  case .success(let files) = awaitDifferences() else { return }
-            afterwards(second, files)
+        self.afterwards = afterwards
+    }
+
+    /// Starts `run()` on a new thread.
+    func start() -> MergeBaseWalk {
+        WorkerThread.start { [self] in run() }
+        return self
+    }
+
+    /// Walks, publishes the bases, then runs `afterwards` (see `init`); on the calling thread.
+    func run() {
+        let (a, b) = commits
+        let opened = Result { try Repository.open(at: path) }
+        let found = opened.flatMap { second in Result { try Self.mergeBases(in: second.pointer, a, b) } }
+        condition.withLock {
+            outcome = found
+            condition.broadcast()
         }
+        guard let afterwards, case .success(let second) = opened,
+              case .success(let files) = awaitDifferences() else { return }
+        afterwards(second, files)
     }
 
     /// Whether the walk has finished (found the bases or failed).
     var isFinished: Bool { condition.withLock { outcome != nil } }
 
     /// Whether `afterwards` still waits for the differing files.
-    var needsDifferences: Bool { awaitsDifferences && condition.withLock { differences == nil } }
+    var needsDifferences: Bool { afterwards != nil && condition.withLock { differences == nil } }
 
     /// Hands `afterwards` the files that differ from the first commit's tree to the second's (or why they
     /// could not be listed); the first call counts.
@@ -56,18 +68,9 @@ final class MergeBaseWalk: @unchecked Sendable {
         }
     }
 
-    /// The published differences. The walking thread first polls for them, yielding, for up to 20 ms: a thread
-    /// that sleeps in a wait here can take milliseconds to get its virtual CPU back once woken.
+    /// The published differences (polled for first: see `NSCondition.awaitValue`).
     private func awaitDifferences() -> Result<FileChanges, any Error> {
-        let pollUntil = DispatchTime.now().uptimeNanoseconds + 20_000_000
-        while DispatchTime.now().uptimeNanoseconds < pollUntil {
-            if let listed = condition.withLock({ differences }) { return listed }
-            sched_yield()
-        }
-        return condition.withLock {
-            while differences == nil { condition.wait() }
-            return differences!
-        }
+        condition.awaitValue { differences }
     }
 
     /// The bases, best first, once the walk has finished; rethrows its error.

@@ -192,7 +192,7 @@ public final class Repository: @unchecked Sendable {
     /// the two commits differ, which a merge of the two reads first. When work started with `startMergeBases`
     /// waits for the files that differ, this thread lists them all instead, reading the same trees and more.
     func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
-        let walk = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b) }
+        let walk = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b).start() }
         if walk.needsDifferences {
             let (old, new) = walk.commits
             walk.publish(differences: Result { try differingFiles(old: try treeID(ofCommit: old), new: try treeID(ofCommit: new)) })
@@ -213,7 +213,19 @@ public final class Repository: @unchecked Sendable {
     /// to `b`'s, which the first `mergeBases(_:_:)` call for the pair lists on this thread while the walk runs.
     func startMergeBases(_ a: ObjectID, _ b: ObjectID,
                          afterwards: @escaping @Sendable (Repository, FileChanges) -> Void) {
-        _ = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b, afterwards: afterwards) }
+        _ = mergeBaseCache.walk(a, b) { MergeBaseWalk(path: openedPath, a, b, afterwards: afterwards).start() }
+    }
+
+    /// As `startMergeBases`, but the walk is the caller's to `run()`, on a thread of its own choosing; `nil` when
+    /// the walk for `a` and `b` was started before.
+    func prepareMergeBases(_ a: ObjectID, _ b: ObjectID,
+                           afterwards: @escaping @Sendable (Repository, FileChanges) -> Void) -> MergeBaseWalk? {
+        var prepared: MergeBaseWalk?
+        _ = mergeBaseCache.walk(a, b) {
+            prepared = MergeBaseWalk(path: openedPath, a, b, afterwards: afterwards)
+            return prepared!
+        }
+        return prepared
     }
 
     /// Whether `ancestor` equals `descendant` or is reachable from it.

@@ -54,6 +54,9 @@ public struct PromoteOptions: Sendable, Equatable {
 
     /// Whether a source of staging status was named explicitly (files, a kubeconfig or contexts).
     public var hasStagingSource: Bool { !stagingStatusFiles.isEmpty || kubeconfig != nil || !contexts.isEmpty }
+
+    /// Where the components and their environments are.
+    var layout: RepositoryLayout { RepositoryLayout(componentsDir: componentsDirectory, environments: environmentFolders) }
 }
 
 /// What the service needs from the outside world; injected so tests need no globals.
@@ -80,6 +83,8 @@ public struct ServiceContext: Sendable {
     public var pullRequestHost: PullRequestHostFactory?
     /// Whether a person can answer prompts (a signing program's passphrase); without one, nothing asks.
     public var interactive = false
+    /// The plan's first steps, started while the command line was parsed; `nil`: none.
+    public var headStart: PlanHeadStart?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() },

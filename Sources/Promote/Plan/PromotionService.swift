@@ -23,7 +23,8 @@ public final class PromotionService {
             self.repository = mirror.repository
         } else {
             self.mirror = nil
-            self.repository = try Repository.open(at: options.repositoryPath)
+            self.repository = try context.headStart?.takeRepository(openedAt: options.repositoryPath)
+                ?? Repository.open(at: options.repositoryPath)
         }
         var transport = TransportSettings(sshKey: options.sshKey, knownHosts: options.knownHosts,
                                           environment: context.environment)
@@ -263,19 +264,29 @@ public final class PromotionService {
         }
     }
 
-    func trackingReference(_ branch: String) -> String { "refs/remotes/\(options.remote)/\(branch)" }
+    func trackingReference(_ branch: String) -> String { Self.trackingReference(branch, remote: options.remote) }
 
-    /// The tip of `branch` on the remote as last fetched; the local branch only when there is no such remote.
+    static func trackingReference(_ branch: String, remote: String) -> String { "refs/remotes/\(remote)/\(branch)" }
+
+    /// The reference a plan reads `branch`'s tip from: the remote-tracking branch as last fetched; the local
+    /// branch only when there is no such remote.
+    static func tipReference(of branch: String, remote: String, in repository: Repository) -> String {
+        repository.hasRemote(remote) ? trackingReference(branch, remote: remote) : "refs/heads/\(branch)"
+    }
+
+    /// The tip of `branch` (`tipReference`); throws `badInput` when there is none.
     private func branchTip(_ branch: String) throws -> ObjectID {
-        if repository.hasRemote(options.remote) {
-            if let tip = try repository.referenceTarget(trackingReference(branch)) { return tip }
+        let hasRemote = repository.hasRemote(options.remote)
+        if !hasRemote && options.fetch {
+            throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(options.remote))' in this repository (use --remote, or --no-fetch to use local branches)")
+        }
+        if let tip = try repository.referenceTarget(Self.tipReference(of: branch, remote: options.remote, in: repository)) {
+            return tip
+        }
+        if hasRemote {
             let hint = options.fetch ? "" : " (no remote-tracking branch; run without --no-fetch)"
             throw PromoteError(.badInput, "branch '\(DisplayText.escaped(branch))' not found on remote '\(DisplayText.escaped(options.remote))'\(hint)")
         }
-        if options.fetch {
-            throw PromoteError(.badInput, "no remote named '\(DisplayText.escaped(options.remote))' in this repository (use --remote, or --no-fetch to use local branches)")
-        }
-        if let tip = try repository.referenceTarget("refs/heads/\(branch)") { return tip }
         throw PromoteError(.badInput, "branch '\(DisplayText.escaped(branch))' not found")
     }
 
@@ -335,7 +346,8 @@ public final class PromotionService {
     }
 
     func makePlan(revision: ObjectID, targetTip: ObjectID) throws -> Plan {
-        let manifests = parseManifestsAhead(from: targetTip, to: revision)
+        let manifests = context.headStart?.manifests(from: targetTip, to: revision, layout: layout)
+            ?? Self.parseManifestsAhead(in: repository, layout: layout, from: targetTip, to: revision)
         let facts = PlanFacts(
             revision: revision,
             targetTip: targetTip,
@@ -376,17 +388,24 @@ public final class PromotionService {
     /// the diff of a fast-forward or of a merge that only one side changed will ask for, parsed while this
     /// thread merges and counts lines. On a single core nothing is parsed ahead: the second handle reads the
     /// blobs again, which pays only when another core does it.
-    private func parseManifestsAhead(from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
+    static func parseManifestsAhead(in repository: Repository, layout: RepositoryLayout,
+                                    from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
         let manifests = ParsedManifests()
         guard Cores.available > 1 else { return manifests }
-        let layout = self.layout
-        repository.startMergeBases(targetTip, revision) { second, differences in
+        repository.startMergeBases(targetTip, revision, afterwards: parsingAhead(into: manifests, layout: layout))
+        return manifests
+    }
+
+    /// What the merge-base walk's thread does once it has the differing files: parses the YAML of the component
+    /// files among them into `manifests`, reading them with its own handle.
+    static func parsingAhead(into manifests: ParsedManifests,
+                             layout: RepositoryLayout) -> @Sendable (Repository, FileChanges) -> Void {
+        { second, differences in
             let yaml = Repository.changedBlobs(in: differences).filter {
                 ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil
             }
             manifests.parseAhead(yaml.map(\.blob), from: second)
         }
-        return manifests
     }
 
     // MARK: Writing
@@ -499,9 +518,7 @@ public final class PromotionService {
 
 extension PromotionService {
     /// Where the components and their environments are, as the options say.
-    var layout: RepositoryLayout {
-        RepositoryLayout(componentsDir: options.componentsDirectory, environments: options.environmentFolders)
-    }
+    var layout: RepositoryLayout { options.layout }
 
     /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged; YAML already
     /// parsed (or being parsed) in `manifests` is not parsed again.

@@ -47,7 +47,7 @@ struct MergeBaseWalkTests {
                 let expected = Set(listed.stdout.split(separator: "\n").map(String.init))
                 if expected.isEmpty { withoutBase += 1 }
                 if expected.count > 1 { withTwoBases += 1 }
-                let walk = MergeBaseWalk(path: origin.path, ObjectID(hex: first)!, ObjectID(hex: second)!)
+                let walk = MergeBaseWalk(path: origin.path, ObjectID(hex: first)!, ObjectID(hex: second)!).start()
                 #expect(Set(try walk.bases().map(\.hex)) == expected, "\(first) \(second)")
                 #expect(Set(try repository.mergeBases(ObjectID(hex: first)!, ObjectID(hex: second)!).map(\.hex)) == expected)
             }
@@ -60,7 +60,7 @@ struct MergeBaseWalkTests {
         let fixture = try GitFixture(files: ["README.md": "hello\n"])
         let tip = ObjectID(hex: try fixture.revParse("main", in: fixture.origin))!
         let missing = ObjectID(hex: String(repeating: "ab", count: 20))!
-        #expect(throws: GitError.self) { try MergeBaseWalk(path: fixture.origin.path, tip, missing).bases() }
+        #expect(throws: GitError.self) { try MergeBaseWalk(path: fixture.origin.path, tip, missing).start().bases() }
         #expect(throws: (any Error).self) { try Repository.open(at: fixture.origin.path).isAncestor(missing, of: tip) }
     }
 
