@@ -34,12 +34,6 @@ public enum Libgit2 {
         }
     }
 
-    /// Waits for the initialisation `warmUp` started. Call before `exit`: exit handlers and library destructors
-    /// must not run while another thread is still setting up OpenSSL or mbedTLS.
-    public static func settle() {
-        _ = ready
-    }
-
     /// The largest tree (in bytes) libgit2's object cache keeps; a larger one is freed when nothing holds it.
     static let cachedTreeLimit = 1024 * 1024
 

@@ -117,12 +117,6 @@ public final class PlanHeadStart: @unchecked Sendable {
         return found
     }
 
-    /// Waits until the clone is handed over: call before `exit`, which must not tear libgit2 down under the
-    /// steps before it. (The walk and the YAML parsing after it run as they do for a plan started without this.)
-    public func settle() {
-        _ = condition.awaitValue { handedOver ? true : nil }
-    }
-
     private func use(_ part: Part) {
         condition.withLock { _ = usedParts.insert(part) }
     }

@@ -118,7 +118,6 @@ struct PlanHeadStartTests {
         let error = #expect(throws: PromoteError.self) { try headStart.loadConfig(flags.configRequest) }
         #expect(error?.message == expected?.message)
         #expect(error?.kind == .badInput)
-        headStart.settle()
         #expect(headStart.takeRepository(openedAt: fixture.clone.path) == nil)
     }
 
