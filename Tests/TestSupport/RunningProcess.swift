@@ -49,7 +49,11 @@ public final class RunningProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if stderrSoFar.contains(text) { return true }
-            if !process.isRunning { return stderrSoFar.contains(text) }
+            if !process.isRunning {
+                // What it wrote just before it ended may still be in the pipe.
+                _ = drained.wait(timeout: .now() + 10)
+                return stderrSoFar.contains(text)
+            }
             usleep(2_000)
         }
         return false

@@ -43,15 +43,16 @@ public enum ConfigLoader {
         }
     }
 
-    /// The configuration `request` points at; `nil` when there is none.
-    public static func load(_ request: Request) throws(PromoteError) -> LoadedConfig? {
+    /// The configuration `request` points at; `nil` when there is none. `repository`: the clone at
+    /// `request.repositoryPath`, when the caller has it open already.
+    public static func load(_ request: Request, repository opened: Repository? = nil) throws(PromoteError) -> LoadedConfig? {
         if let explicit = request.explicitPath {
             let absolute = URL(fileURLWithPath: explicit, relativeTo: URL(fileURLWithPath: request.currentDirectory, isDirectory: true))
                 .standardizedFileURL.path
             let text = try readFile(absolute, shown: explicit, option: "--config ")
             return try parse(text, shown: explicit, base: (absolute as NSString).deletingLastPathComponent, request)
         }
-        guard let repository = try? Repository.open(at: request.repositoryPath) else { return nil }
+        guard let repository = opened ?? (try? Repository.open(at: request.repositoryPath)) else { return nil }
         if let workingDirectory = repository.workingDirectory {
             let path = URL(fileURLWithPath: workingDirectory).appendingPathComponent(fileName).path
             guard FileManager.default.fileExists(atPath: path) else { return nil }

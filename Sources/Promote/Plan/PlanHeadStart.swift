@@ -45,7 +45,10 @@ public final class PlanHeadStart: @unchecked Sendable {
     /// opened clone, then runs the merge-base walk and the YAML parsing that follows it.
     public func run() {
         let request = flags.configRequest
-        let loaded = Result { () throws(PromoteError) in try ConfigLoader.load(request) }
+        // The clone (not with `--url`, which works on the cache mirror), opened once for the config and the plan:
+        // the config file cannot move it.
+        let clone = flags.url == nil ? try? Repository.open(at: request.repositoryPath) : nil
+        let loaded = Result { () throws(PromoteError) in try ConfigLoader.load(request, repository: clone) }
         condition.withLock {
             config = (request, loaded)
             condition.broadcast()
@@ -53,10 +56,9 @@ public final class PlanHeadStart: @unchecked Sendable {
         var options = PromoteOptions()
         if case .success(let file?) = loaded { file.config.apply(to: &options) }
         flags.apply(to: &options)
-        // A config file in error ends the run, and `--url` works on the cache mirror instead of a clone.
-        var planned = options.remoteURL == nil
-        if case .failure = loaded { planned = false }
-        let opened = planned ? try? Repository.open(at: options.repositoryPath) : nil
+        // A config file in error ends the run.
+        var opened = clone
+        if case .failure = loaded { opened = nil }
         let started = opened.flatMap { try? Self.startPlan(in: $0, options: options) }
         condition.withLock {
             repository = opened
