@@ -26,9 +26,10 @@ let package = Package(
         .target(name: "CPackInflate"),
         .target(name: "CLazyGSSAPI"),
         .target(name: "CThreadPlacement"),
+        .target(name: "CDiffDriverMemo"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "Yams", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: libgit2
         ),
         .target(
@@ -115,12 +116,14 @@ let package = Package(
 /// libgit2 and the libraries it uses, linked in from the archives `libgit2-dev` and its dependencies install
 /// (Kerberos's GSSAPI, which Debian ships as a shared library only, is opened on first use by CLazyGSSAPI). Loading the shared libgit2 and
 /// the seven libraries only it needs (OpenSSL's libcrypto, with 3,400 symbol bindings, among them) took about
-/// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust
-/// and those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects).
+/// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust,
+/// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects)
+/// and those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo.
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
-    let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk"]
+    let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_diff_driver_lookup",
+                   "git_repository_free"]
     let linux = archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
     return [.unsafeFlags(linux, .when(platforms: [.linux])), .linkedLibrary("git2", .when(platforms: [.macOS]))]
 }

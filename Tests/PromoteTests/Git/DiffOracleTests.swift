@@ -1,3 +1,4 @@
+import CDiffDriverMemo
 import Foundation
 import Testing
 import TestSupport
@@ -43,6 +44,28 @@ import TestSupport
         #expect(ours.map(Self.nameStatusLine).sorted() == nameStatus.map(Self.nameStatusLine).sorted())
         #expect(ours.map(Self.numstatLine).sorted() == numstat.map(Self.numstatLine).sorted())
         #expect(ours.contains { $0.status == .renamed } || !nameStatus.contains { $0.status == "R" })
+    }
+
+    /// Attribute rules decide what is binary as they do for git (`info/attributes` of a bare repository, rules
+    /// for a folder's files included), and each changed file's diff driver is looked up once, not once a side.
+    @Test func attributesDecideAsForGitWithOneDriverLookupPerFile() throws {
+        let fixture = try GitFixture(files: ["a.txt": "one\n", "b.dat": "one\n", "dir/c.txt": "one\n", "dir/d.txt": "one\n"])
+        let base = try fixture.revParse("main", in: fixture.origin)
+        let changed = try fixture.commit(["a.txt": "one\ntwo\n", "b.dat": "one\ntwo\n", "dir/c.txt": "two\n",
+                                          "dir/d.txt": "one\nthree\n"], on: "main", message: "edit", in: fixture.origin)
+        try Data("*.dat -diff\ndir/d.txt binary\n".utf8).write(to: fixture.origin.appendingPathComponent("info/attributes"))
+
+        let repository = try Repository.open(at: fixture.origin.path)
+        let old = try repository.treeID(ofCommit: ObjectID(hex: base)!)
+        let new = try repository.treeID(ofCommit: ObjectID(hex: changed)!)
+        let before = keos_diff_driver_lookups_on_this_thread()
+        let ours = try repository.diffTrees(old: old, new: new)
+        let lookups = keos_diff_driver_lookups_on_this_thread() - before
+
+        let numstat = try fixture.diffNumstat(from: base, to: changed, in: fixture.origin)
+        #expect(ours.map(Self.numstatLine).sorted() == numstat.map(Self.numstatLine).sorted())
+        #expect(ours.filter(\.isBinary).map(\.path).sorted() == ["b.dat", "dir/d.txt"])
+        #expect(lookups == 4)
     }
 
     @Test func theGeneratedHistoriesCoverEveryKindOfChange() throws {
