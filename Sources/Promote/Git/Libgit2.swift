@@ -65,4 +65,18 @@ final class Owned {
     }
 
     deinit { free(pointer) }
+
+    /// Commit `id` of the repository `repository` (a handle of `owner`'s, which it keeps alive).
+    static func commit(_ id: UnsafePointer<git_oid>, in repository: OpaquePointer, owner: AnyObject) throws -> Owned {
+        var commit: OpaquePointer?
+        try check(git_commit_lookup(&commit, repository, id), "look up commit \(ObjectID(id.pointee).prefix(12))")
+        return Owned(commit!, owner: owner, free: { git_commit_free($0) })
+    }
+
+    /// Tree `id` of the repository `repository` (a handle of `owner`'s, which it keeps alive).
+    static func tree(_ id: UnsafePointer<git_oid>, in repository: OpaquePointer, owner: AnyObject) throws -> Owned {
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, repository, id), "look up tree \(ObjectID(id.pointee).prefix(12))")
+        return Owned(tree!, owner: owner, free: { git_tree_free($0) })
+    }
 }

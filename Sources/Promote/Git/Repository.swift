@@ -248,16 +248,12 @@ public final class Repository: @unchecked Sendable {
 
     func lookupCommit(_ id: ObjectID) throws -> Owned {
         var oid = id.oid
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, pointer, &oid), "look up commit \(id.prefix(12))")
-        return Owned(commit!, owner: self, free: { git_commit_free($0) })
+        return try Owned.commit(&oid, in: pointer, owner: self)
     }
 
     func lookupTree(_ id: ObjectID) throws -> Owned {
         var oid = id.oid
-        var tree: OpaquePointer?
-        try check(git_tree_lookup(&tree, pointer, &oid), "look up tree \(id.prefix(12))")
-        return Owned(tree!, owner: self, free: { git_tree_free($0) })
+        return try Owned.tree(&oid, in: pointer, owner: self)
     }
 
     /// The root tree of a commit.

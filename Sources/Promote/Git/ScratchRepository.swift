@@ -43,9 +43,7 @@ final class ScratchRepository {
 
     /// Loads tree `id` (from memory or from the repository).
     func lookupTree(_ id: UnsafePointer<git_oid>) throws -> Owned {
-        var tree: OpaquePointer?
-        try check(git_tree_lookup(&tree, pointer, id), "look up tree \(ObjectID(id.pointee).prefix(12))")
-        return Owned(tree!, owner: self, free: { git_tree_free($0) })
+        try Owned.tree(id, in: pointer, owner: self)
     }
 
     /// Stores a tree in memory. Straight into the in-memory backend: libgit2's own write path would first
@@ -61,9 +59,7 @@ final class ScratchRepository {
     /// Loads commit `id` (from the repository).
     func lookupCommit(_ id: ObjectID) throws -> Owned {
         var oid = id.oid
-        var commit: OpaquePointer?
-        try check(git_commit_lookup(&commit, pointer, &oid), "look up commit \(id.prefix(12))")
-        return Owned(commit!, owner: self, free: { git_commit_free($0) })
+        return try Owned.commit(&oid, in: pointer, owner: self)
     }
 
     /// Copies tree `id` and what it holds into the repository, down to the trees the repository has already

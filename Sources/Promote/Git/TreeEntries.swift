@@ -160,8 +160,6 @@ extension Repository {
 
     /// Loads the tree `id` names, reading through the repository's object cache.
     func lookupTree(_ id: UnsafePointer<git_oid>) throws -> Owned {
-        var tree: OpaquePointer?
-        try check(git_tree_lookup(&tree, pointer, id), "look up tree \(ObjectID(id.pointee).prefix(12))")
-        return Owned(tree!, owner: self, free: { git_tree_free($0) })
+        try Owned.tree(id, in: pointer, owner: self)
     }
 }

@@ -55,16 +55,23 @@ struct PlanHeadStartTests {
         return (outcome.report, headStart?.used ?? [])
     }
 
+    /// The `diff` report for `flags` without a head start, and the parts the service used of one started for
+    /// `guessed`, whose report must be the same.
+    static func reportAndUse(_ flags: StartingFlags, guessed: StartingFlags) throws -> (PromotionReport, Set<PlanHeadStart.Part>) {
+        let (plain, _) = try diffReport(flags, guessed: nil)
+        let (ahead, used) = try diffReport(flags, guessed: guessed)
+        #expect(ahead == plain)
+        return (plain, used)
+    }
+
     @Test("a right guess: the config, the clone and the YAML are used, and the report is the same")
     func rightGuess() throws {
         let fixture = try Self.fixture()
         let flags = StartingFlags(path: fixture.clone.path)
-        let (plain, _) = try Self.diffReport(flags, guessed: nil)
+        let (plain, used) = try Self.reportAndUse(flags, guessed: flags)
         #expect(plain.action == .merge)
         #expect(plain.diff.components.first?.releases.isEmpty == false)
-        let (ahead, used) = try Self.diffReport(flags, guessed: flags)
         #expect(used == [.config, .repository, .manifests])
-        #expect(ahead == plain)
     }
 
     @Test("the branches the config file names are the ones planned ahead")
@@ -72,11 +79,9 @@ struct PlanHeadStartTests {
         let fixture = try Self.fixture()
         try fixture.write(".keos-promote.yaml", "branches:\n  target: release\n")
         let flags = StartingFlags(path: fixture.clone.path)
-        let (plain, _) = try Self.diffReport(flags, guessed: nil)
+        let (plain, used) = try Self.reportAndUse(flags, guessed: flags)
         #expect(plain.target.branch == "release")
-        let (ahead, used) = try Self.diffReport(flags, guessed: flags)
         #expect(used == [.config, .repository, .manifests])
-        #expect(ahead == plain)
     }
 
     /// Each wrong guess leaves unused what depends on it; nothing else changes.
@@ -102,10 +107,8 @@ struct PlanHeadStartTests {
             guessed.remote = "upstream"
             expectedUse = [.repository]
         }
-        let (plain, _) = try Self.diffReport(flags, guessed: nil)
-        let (ahead, used) = try Self.diffReport(flags, guessed: guessed)
+        let (_, used) = try Self.reportAndUse(flags, guessed: guessed)
         #expect(used == expectedUse)
-        #expect(ahead == plain)
     }
 
     @Test("a config file in error gives the loader's own error, and nothing is opened")
