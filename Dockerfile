@@ -16,8 +16,10 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --product keos-promote --static-swift-stdlib \
-    && install -D -m 0755 "$(swift build -c release --show-bin-path)/keos-promote" /out/keos-promote \
+# The release build as scripts/install and scripts/bench make it (scripts/lib/release-build.sh).
+COPY scripts/lib/release-build.sh ./scripts/lib/release-build.sh
+RUN bash -c '. scripts/lib/release-build.sh && release_build --product keos-promote \
+        && install -D -m 0755 "$(release_bin_path)/keos-promote" /out/keos-promote' \
     && /out/keos-promote generate-manual > /out/keos-promote.1
 
 FROM debian:bookworm-slim AS runtime

@@ -27,9 +27,11 @@ let package = Package(
         .target(name: "CLazyGSSAPI"),
         .target(name: "CThreadPlacement"),
         .target(name: "CDiffDriverMemo"),
+        .target(name: "CTreeModeParse"),
+        .target(name: "CDiffBlobRead"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "CTreeModeParse", "CDiffBlobRead", "Yams", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: libgit2
         ),
         .target(
@@ -117,13 +119,15 @@ let package = Package(
 /// (Kerberos's GSSAPI, which Debian ships as a shared library only, is opened on first use by CLazyGSSAPI). Loading the shared libgit2 and
 /// the seven libraries only it needs (OpenSSL's libcrypto, with 3,400 symbol bindings, among them) took about
 /// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust,
-/// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects)
-/// and those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo.
+/// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects),
+/// those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to `git__strntol32` (tree
+/// entries' modes) to CTreeModeParse and those to `git_odb__read_header_or_object` (the diff's blob sizes) to
+/// CDiffBlobRead.
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
     let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_diff_driver_lookup",
-                   "git_repository_free"]
+                   "git_repository_free", "git__strntol32", "git_odb__read_header_or_object"]
     let linux = archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
     return [.unsafeFlags(linux, .when(platforms: [.linux])), .linkedLibrary("git2", .when(platforms: [.macOS]))]
 }

@@ -14,8 +14,9 @@ else
         sudo apt-get update -qq
         sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev libdeflate-dev pkg-config
     fi
-    swift build -c release --product keos-promote --package-path "$source_dir" >&2
-    binary="$(swift build -c release --package-path "$source_dir" --show-bin-path)/keos-promote"
+    source "$source_dir/scripts/lib/release-build.sh"
+    release_build --product keos-promote --package-path "$source_dir" >&2
+    binary="$(release_bin_path --package-path "$source_dir")/keos-promote"
 fi
 if [ ! -x "$binary" ]; then
     echo "::error title=keos-promote::$binary is not an executable"
