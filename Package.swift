@@ -29,9 +29,10 @@ let package = Package(
         .target(name: "CDiffDriverMemo"),
         .target(name: "CTreeModeParse"),
         .target(name: "CDiffBlobRead"),
+        .target(name: "CYAMLInput", dependencies: ["Yams"]),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "CTreeModeParse", "CDiffBlobRead", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "CTreeModeParse", "CDiffBlobRead", "CYAMLInput", "Yams", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: libgit2
         ),
         .target(
@@ -122,12 +123,12 @@ let package = Package(
 /// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects),
 /// those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to `git__strntol32` (tree
 /// entries' modes) to CTreeModeParse and those to `git_odb__read_header_or_object` (the diff's blob sizes) to
-/// CDiffBlobRead.
+/// CDiffBlobRead; libyaml's scanner's calls to `yaml_parser_update_buffer` go to CYAMLInput.
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
     let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_diff_driver_lookup",
-                   "git_repository_free", "git__strntol32", "git_odb__read_header_or_object"]
+                   "git_repository_free", "git__strntol32", "git_odb__read_header_or_object", "yaml_parser_update_buffer"]
     let linux = archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
     return [.unsafeFlags(linux, .when(platforms: [.linux])), .linkedLibrary("git2", .when(platforms: [.macOS]))]
 }
