@@ -129,6 +129,9 @@ var libgit2: [LinkerSetting] {
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
     let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_diff_driver_lookup",
                    "git_repository_free", "git__strntol32", "git_odb__read_header_or_object", "yaml_parser_update_buffer"]
-    let linux = archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
+    // lld for every link that includes libgit2, tests too: lld's `--wrap` also sends a library's calls within one
+    // object file to the wrapper (zstream.c's own calls to `git_zstream_get_output_chunk`), which GNU ld's and
+    // gold's leave alone, so the tests run the wrappers exactly as the release executable does.
+    let linux = ["-use-ld=lld"] + archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
     return [.unsafeFlags(linux, .when(platforms: [.linux])), .linkedLibrary("git2", .when(platforms: [.macOS]))]
 }

@@ -4,6 +4,8 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <git2/version.h>
 #include <libdeflate.h>
 #include <zlib.h>
@@ -19,24 +21,51 @@ static __thread unsigned long inflated_on_this_thread;
  * small zlib needs fewer instructions (measured: 210.6 M for a medium diff, against 212.2 M through libdeflate). */
 #define LARGEST_OUTPUT_LEFT_TO_ZLIB 32
 
-/* One decompressor per thread (10 KiB, zeroed when made), freed when the thread ends. */
-static pthread_key_t decompressor_key;
-static pthread_once_t decompressor_key_once = PTHREAD_ONCE_INIT;
+/* Streams read header first: libgit2 reads a loose object's first 64 bytes (MAX_HEADER_LEN, its header) and then
+ * the rest from the same stream (odb_loose.c, read_loose_standard). A fresh stream asked for at most that many
+ * bytes, whose whole output is at most LARGEST_BUFFERED_OUTPUT, is inflated whole at its first call into the
+ * thread's buffer and handed out from there; larger ones, and every other reader in chunks, go to zlib as
+ * before, so that a huge object is never held twice. */
+#define LARGEST_HEADER_REQUEST 64
+#define LARGEST_BUFFERED_OUTPUT ((size_t)8 << 20)
 
-static void free_decompressor(void *decompressor) {
-    libdeflate_free_decompressor(decompressor);
+/* What a thread keeps: its decompressor (10 KiB, zeroed when made) and the buffered stream, if any. Freed when
+ * the thread ends. */
+struct thread_inflater {
+    struct libdeflate_decompressor *decompressor;
+    const void *stream;   /* the stream whose output `bytes` holds, or NULL */
+    unsigned char *bytes; /* its whole output, `length` bytes, of which `served` were handed out */
+    size_t capacity, length, served;
+    size_t used;          /* the input bytes the whole stream took */
+};
+
+static pthread_key_t inflater_key;
+static pthread_once_t inflater_key_once = PTHREAD_ONCE_INIT;
+
+static void free_inflater(void *pointer) {
+    struct thread_inflater *inflater = pointer;
+    libdeflate_free_decompressor(inflater->decompressor);
+    free(inflater->bytes);
+    free(inflater);
 }
 
-static void make_decompressor_key(void) {
-    (void)pthread_key_create(&decompressor_key, free_decompressor);
+static void make_inflater_key(void) {
+    (void)pthread_key_create(&inflater_key, free_inflater);
 }
 
-static struct libdeflate_decompressor *thread_decompressor(void) {
-    (void)pthread_once(&decompressor_key_once, make_decompressor_key);
-    struct libdeflate_decompressor *decompressor = pthread_getspecific(decompressor_key);
-    if (decompressor == NULL && (decompressor = libdeflate_alloc_decompressor()) != NULL)
-        (void)pthread_setspecific(decompressor_key, decompressor);
-    return decompressor;
+static struct thread_inflater *thread_inflater(void) {
+    (void)pthread_once(&inflater_key_once, make_inflater_key);
+    struct thread_inflater *inflater = pthread_getspecific(inflater_key);
+    if (inflater != NULL)
+        return inflater;
+    if ((inflater = calloc(1, sizeof *inflater)) == NULL)
+        return NULL;
+    if ((inflater->decompressor = libdeflate_alloc_decompressor()) == NULL) {
+        free(inflater);
+        return NULL;
+    }
+    (void)pthread_setspecific(inflater_key, inflater);
+    return inflater;
 }
 
 unsigned long keos_pack_objects_inflated_on_this_thread(void) {
@@ -59,35 +88,108 @@ _Static_assert(offsetof(libgit2_zstream, type) == 0x70 && offsetof(libgit2_zstre
 /* libgit2's own function; the link sends libgit2's calls to the one below. */
 int __real_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstream *zstream);
 
-/* As libgit2's: inflates what `zstream` holds into `out`, at most `*out_len` bytes, and sets `*out_len` to
- * what was written; 0, or -1 with libgit2's error set. */
-int __wrap_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstream *zstream) {
-    if (!KNOWN_ZSTREAM_LAYOUT)
-        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
-    int fresh = zstream->type == 0 && zstream->zerr == Z_OK && zstream->z.total_in == 0 && zstream->z.total_out == 0;
-    if (!fresh || zstream->in_len > UINT_MAX || *out_len > UINT_MAX || *out_len <= LARGEST_OUTPUT_LEFT_TO_ZLIB)
-        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
-
-    struct libdeflate_decompressor *decompressor = thread_decompressor();
-    size_t used = 0, written = 0;
-    if (decompressor == NULL || libdeflate_zlib_decompress_ex(decompressor, zstream->in, zstream->in_len, out,
-                                                              *out_len, &used, &written) != LIBDEFLATE_SUCCESS)
-        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
-
-    /* Where zlib's inflate(Z_FINISH) leaves a stream it has finished, and libgit2's bookkeeping after it. */
+/* Leaves `zstream` as zlib's inflate(Z_FINISH) leaves a stream it has finished, having taken `used` input bytes
+ * and written `total` bytes in all, the last `written` of them into `out` (of `out_len` bytes); and libgit2's
+ * bookkeeping after it. */
+static void finish(libgit2_zstream *zstream, size_t used, size_t total, void *out, size_t written, size_t out_len) {
     zstream->z.next_in = (Bytef *)zstream->in + used;
     zstream->z.avail_in = (uInt)(zstream->in_len - used);
     zstream->z.total_in = used;
     zstream->z.next_out = (Bytef *)out + written;
-    zstream->z.avail_out = (uInt)(*out_len - written);
-    zstream->z.total_out = written;
+    zstream->z.avail_out = (uInt)(out_len - written);
+    zstream->z.total_out = total;
     zstream->flush = Z_FINISH;
     zstream->zerr = Z_STREAM_END;
     zstream->in += used;
     zstream->in_len -= used;
-    *out_len = written;
-    inflated_on_this_thread += 1;
+}
+
+/* Inflates the whole of a fresh `zstream` into the thread's buffer; 0 when it does not fit in
+ * LARGEST_BUFFERED_OUTPUT or is not a complete, valid zlib stream. */
+static int inflate_into_buffer(struct thread_inflater *inflater, libgit2_zstream *zstream) {
+    /* Four times the input holds what git's trees and text compress to, so most streams take one attempt. */
+    size_t guess = zstream->in_len < LARGEST_BUFFERED_OUTPUT / 4 ? 4 * zstream->in_len : LARGEST_BUFFERED_OUTPUT;
+    size_t capacity = guess > 64 * 1024 ? guess : 64 * 1024;
+    if (capacity < inflater->capacity)
+        capacity = inflater->capacity;
+    for (;;) {
+        if (capacity > inflater->capacity) {
+            unsigned char *grown = realloc(inflater->bytes, capacity);
+            if (grown == NULL)
+                return 0;
+            inflater->bytes = grown;
+            inflater->capacity = capacity;
+        }
+        size_t used = 0, written = 0;
+        enum libdeflate_result result = libdeflate_zlib_decompress_ex(
+            inflater->decompressor, zstream->in, zstream->in_len, inflater->bytes, capacity, &used, &written);
+        if (result == LIBDEFLATE_SUCCESS) {
+            inflater->stream = zstream;
+            inflater->length = written;
+            inflater->served = 0;
+            inflater->used = used;
+            return 1;
+        }
+        if (result != LIBDEFLATE_INSUFFICIENT_SPACE || capacity >= LARGEST_BUFFERED_OUTPUT)
+            return 0;
+        capacity *= 2;
+    }
+}
+
+/* Hands the next at most `*out_len` bytes of the buffered stream to `out`; the last ones finish the stream. */
+static int serve_buffered(struct thread_inflater *inflater, void *out, size_t *out_len, libgit2_zstream *zstream) {
+    size_t left = inflater->length - inflater->served;
+    size_t chunk = *out_len < left ? *out_len : left;
+    memcpy(out, inflater->bytes + inflater->served, chunk);
+    inflater->served += chunk;
+    if (inflater->served == inflater->length) {
+        finish(zstream, inflater->used, inflater->length, out, chunk, *out_len);
+        inflater->stream = NULL;
+    } else {
+        /* As zlib leaves a stream with more to give: nothing final yet, libgit2 asks again. */
+        zstream->z.total_out = inflater->served;
+        zstream->flush = Z_FINISH;
+        zstream->zerr = Z_OK;
+    }
+    *out_len = chunk;
     return 0;
+}
+
+/* As libgit2's: inflates what `zstream` holds into `out`, at most `*out_len` bytes, and sets `*out_len` to
+ * what was written; 0, or -1 with libgit2's error set. */
+int __wrap_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstream *zstream) {
+    if (!KNOWN_ZSTREAM_LAYOUT || zstream->type != 0 || *out_len > UINT_MAX)
+        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+    struct thread_inflater *inflater = thread_inflater();
+    if (inflater == NULL)
+        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+
+    /* The next chunk of the stream this thread buffered. */
+    if (inflater->stream == zstream && zstream->zerr == Z_OK && zstream->z.total_in == 0 &&
+        zstream->z.total_out == inflater->served && inflater->served > 0)
+        return serve_buffered(inflater, out, out_len, zstream);
+
+    int fresh = zstream->zerr == Z_OK && zstream->z.total_in == 0 && zstream->z.total_out == 0;
+    if (!fresh || zstream->in_len > UINT_MAX || *out_len <= LARGEST_OUTPUT_LEFT_TO_ZLIB)
+        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+
+    /* The whole output at once, straight into `out`: a packed object. */
+    size_t used = 0, written = 0;
+    enum libdeflate_result result = libdeflate_zlib_decompress_ex(inflater->decompressor, zstream->in,
+                                                                  zstream->in_len, out, *out_len, &used, &written);
+    if (result == LIBDEFLATE_SUCCESS) {
+        finish(zstream, used, written, out, written, *out_len);
+        *out_len = written;
+        inflated_on_this_thread += 1;
+        return 0;
+    }
+    /* More output than asked for: a loose object's header first, then the rest. */
+    if (result == LIBDEFLATE_INSUFFICIENT_SPACE && *out_len <= LARGEST_HEADER_REQUEST &&
+        inflate_into_buffer(inflater, zstream)) {
+        inflated_on_this_thread += 1;
+        return serve_buffered(inflater, out, out_len, zstream);
+    }
+    return __real_git_zstream_get_output_chunk(out, out_len, zstream);
 }
 #else
 unsigned long keos_pack_objects_inflated_on_this_thread(void) {
