@@ -120,7 +120,8 @@ let package = Package(
 /// (Kerberos's GSSAPI, which Debian ships as a shared library only, is opened on first use by CLazyGSSAPI). Loading the shared libgit2 and
 /// the seven libraries only it needs (OpenSSL's libcrypto, with 3,400 symbol bindings, among them) took about
 /// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust,
-/// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed objects),
+/// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed and loose
+/// objects),
 /// those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to `git__strntol32` (tree
 /// entries' modes) to CTreeModeParse and those to `git_odb__read_header_or_object` (the diff's blob sizes) to
 /// CDiffBlobRead; libyaml's scanner's calls to `yaml_parser_update_buffer` go to CYAMLInput.
