@@ -30,9 +30,10 @@ let package = Package(
         .target(name: "CTreeModeParse"),
         .target(name: "CDiffBlobRead"),
         .target(name: "CYAMLInput", dependencies: ["Yams"]),
+        .target(name: "CMapPopulate"),
         .target(
             name: "Promote",
-            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "CTreeModeParse", "CDiffBlobRead", "CYAMLInput", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CGit2", "CDeferredTrust", "CPackInflate", "CLazyGSSAPI", "CThreadPlacement", "CDiffDriverMemo", "CTreeModeParse", "CDiffBlobRead", "CYAMLInput", "CMapPopulate", "Yams", .product(name: "Crypto", package: "swift-crypto")],
             linkerSettings: libgit2
         ),
         .target(
@@ -124,12 +125,14 @@ let package = Package(
 /// objects),
 /// those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to `git__strntol32` (tree
 /// entries' modes) to CTreeModeParse and those to `git_odb__read_header_or_object` (the diff's blob sizes) to
-/// CDiffBlobRead; libyaml's scanner's calls to `yaml_parser_update_buffer` go to CYAMLInput.
+/// CDiffBlobRead, those to `git_futils_mmap_ro` (packs, their indexes) to CMapPopulate; libyaml's scanner's calls to
+/// `yaml_parser_update_buffer` go to CYAMLInput.
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
     let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_diff_driver_lookup",
-                   "git_repository_free", "git__strntol32", "git_odb__read_header_or_object", "yaml_parser_update_buffer"]
+                   "git_repository_free", "git__strntol32", "git_odb__read_header_or_object", "yaml_parser_update_buffer",
+                   "git_futils_mmap_ro"]
     // lld for every link that includes libgit2, tests too: lld's `--wrap` also sends a library's calls within one
     // object file to the wrapper (zstream.c's own calls to `git_zstream_get_output_chunk`), which GNU ld's and
     // gold's leave alone, so the tests run the wrappers exactly as the release executable does.
