@@ -1,7 +1,5 @@
 import CMapPopulate
-import Foundation
 import Testing
-import TestSupport
 @testable import Promote
 
 /// libgit2's mappings of a small pack and its index are populated when they are made (`CMapPopulate`), and what
@@ -13,10 +11,7 @@ struct MapPopulateTests {
         let (fixture, files) = try PackInflateTests.packedFixture()
         let repository = try Repository.open(at: fixture.origin.path)
         let before = keos_mappings_populated_on_this_thread()
-        for (revision, contents) in files.sorted(by: { $0.key < $1.key }) {
-            let id = try #require(ObjectID(hex: try fixture.revParse(revision, in: fixture.origin)))
-            #expect(try repository.blobData(id) == Data(contents.utf8), "\(revision)")
-        }
+        try PackInflateTests.expectReadAsWritten(files, in: fixture, through: repository)
         #if os(Linux)
         // The index and the pack's window; packed-refs too where git wrote one.
         #expect(keos_mappings_populated_on_this_thread() - before >= 2)

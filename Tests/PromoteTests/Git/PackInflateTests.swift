@@ -31,10 +31,7 @@ struct PackInflateTests {
         let (fixture, files) = try Self.packedFixture()
         let repository = try Repository.open(at: fixture.origin.path)
         let before = keos_pack_objects_inflated_on_this_thread()
-        for (revision, contents) in files.sorted(by: { $0.key < $1.key }) {
-            let id = try #require(ObjectID(hex: try fixture.revParse(revision, in: fixture.origin)))
-            #expect(try repository.blobData(id) == Data(contents.utf8), "\(revision)")
-        }
+        try Self.expectReadAsWritten(files, in: fixture, through: repository)
         #if os(Linux)
         // The first large version at least (the second may be a delta too small to count); the tiny ones go to zlib.
         #expect(keos_pack_objects_inflated_on_this_thread() > before)
@@ -98,7 +95,7 @@ struct PackInflateTests {
                      "huge.yaml": manifest(version: 3, lines: 330_000)]
         let fixture = try GitFixture(files: files.mapValues { .text($0) })
         #expect(!(try fixture.git("count-objects", "-v", in: fixture.origin).contains("count: 0\n")))
-        return (fixture, files)
+        return (fixture, Dictionary(uniqueKeysWithValues: files.map { ("main:\($0.key)", $0.value) }))
     }
 
     @Test("loose objects read header first, tiny to above the buffered limit, read as git wrote them")
@@ -106,10 +103,7 @@ struct PackInflateTests {
         let (fixture, files) = try Self.looseFixture()
         let repository = try Repository.open(at: fixture.origin.path)
         let before = keos_pack_objects_inflated_on_this_thread()
-        for (path, contents) in files.sorted(by: { $0.key < $1.key }) {
-            let id = try #require(ObjectID(hex: try fixture.revParse("main:\(path)", in: fixture.origin)))
-            #expect(try repository.blobData(id) == Data(contents.utf8), "\(path)")
-        }
+        try Self.expectReadAsWritten(files, in: fixture, through: repository)
         #if os(Linux)
         // release.yaml and large.yaml (the tiny blob fits its first read; the huge one is zlib's).
         #expect(keos_pack_objects_inflated_on_this_thread() - before >= 2)
@@ -123,13 +117,13 @@ struct PackInflateTests {
         var odb: OpaquePointer?
         #expect(git_repository_odb(&odb, repository.pointer) == 0)
         defer { git_odb_free(odb) }
-        for (path, contents) in files.sorted(by: { $0.key < $1.key }) {
-            var oid = try #require(ObjectID(hex: try fixture.revParse("main:\(path)", in: fixture.origin))).oid
+        for (revision, contents) in files.sorted(by: { $0.key < $1.key }) {
+            var oid = try #require(ObjectID(hex: try fixture.revParse(revision, in: fixture.origin))).oid
             var size = 0
             var type = GIT_OBJECT_INVALID
             #expect(git_odb_read_header(&size, &type, odb, &oid) == 0)
-            #expect(size == contents.utf8.count && type == GIT_OBJECT_BLOB, "\(path)")
-            #expect(try repository.blobData(ObjectID(oid)) == Data(contents.utf8), "\(path)")
+            #expect(size == contents.utf8.count && type == GIT_OBJECT_BLOB, "\(revision)")
+            #expect(try repository.blobData(ObjectID(oid)) == Data(contents.utf8), "\(revision)")
         }
     }
 
@@ -145,6 +139,14 @@ struct PackInflateTests {
 
         let repository = try Repository.open(at: fixture.origin.path)
         #expect(throws: GitError.self) { try repository.blobData(try #require(ObjectID(hex: blob))) }
+    }
+
+    /// Expects each revision's blob (`rev:path` → contents), read through `repository`, to hold what git wrote.
+    static func expectReadAsWritten(_ files: [String: String], in fixture: GitFixture, through repository: Repository) throws {
+        for (revision, contents) in files.sorted(by: { $0.key < $1.key }) {
+            let id = try #require(ObjectID(hex: try fixture.revParse(revision, in: fixture.origin)))
+            #expect(try repository.blobData(id) == Data(contents.utf8), "\(revision)")
+        }
     }
 
     /// The path of the one pack's index in the fixture's origin.
