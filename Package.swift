@@ -74,9 +74,10 @@ let package = Package(
             // `--static-swift-stdlib` links with `-export-dynamic`, which puts every symbol of the package and its
             // dependencies (32,000, most of them BoringSSL's and NIO's) in the dynamic symbol table for the loader
             // and the Swift runtime to go through at start. The executable needs none of them exported.
-            // The toolchain's lld packs the 143,000 relative relocations (pointers the loader adjusts to where the
-            // executable lands) into a 30 KB bitmap table (`DT_RELR`, glibc 2.36) instead of 2.9 MB of entries.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic", "-use-ld=lld",
+            // The toolchain's lld (chosen for every link with libgit2, see `libgit2` below) packs the 143,000
+            // relative relocations (pointers the loader adjusts to where the executable lands) into a 30 KB bitmap
+            // table (`DT_RELR`, glibc 2.36) instead of 2.9 MB of entries.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic",
                                            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
                                           .when(platforms: [.linux]))]
         ),
@@ -122,11 +123,10 @@ let package = Package(
 /// the seven libraries only it needs (OpenSSL's libcrypto, with 3,400 symbol bindings, among them) took about
 /// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust,
 /// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed and loose
-/// objects),
-/// those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to `git__strntol32` (tree
-/// entries' modes) to CTreeModeParse and those to `git_odb__read_header_or_object` (the diff's blob sizes) to
-/// CDiffBlobRead, those to `git_futils_mmap_ro` (packs, their indexes) to CMapPopulate; libyaml's scanner's calls to
-/// `yaml_parser_update_buffer` go to CYAMLInput.
+/// objects), those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to
+/// `git__strntol32` (tree entries' modes) to CTreeModeParse, those to `git_odb__read_header_or_object` (the diff's
+/// blob sizes) to CDiffBlobRead and those to `git_futils_mmap_ro` (packs, their indexes) to CMapPopulate; libyaml's
+/// scanner's calls to `yaml_parser_update_buffer` go to CYAMLInput.
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]

@@ -22,6 +22,11 @@ static int reader_error(yaml_parser_t *parser, const char *problem, size_t offse
     return 0;
 }
 
+/* libyaml's last step of a call that has characters enough: the input's size limit. */
+static int within_limit(yaml_parser_t *parser) {
+    return parser->offset < LARGEST_INPUT ? 1 : reader_error(parser, "input is too long", parser->offset, -1);
+}
+
 /* libyaml's yaml_parser_update_raw_buffer (static in reader.c), step for step: moves what is left of the raw
  * buffer to its start and fills the rest from the read handler; sets `eof` when that gives nothing. */
 static int refill_raw_buffer(yaml_parser_t *parser) {
@@ -59,11 +64,7 @@ static size_t character_width(unsigned char byte) {
  * only while fewer than `length` characters are ready; it waits for the rest of a character the raw buffer cut. */
 static int decode_rest(yaml_parser_t *parser, size_t length, const unsigned char *raw, const unsigned char *end) {
     if (character_width(*raw) > (size_t)(end - raw) && !parser->eof) {
-        if (parser->unread < length)
-            return __real_yaml_parser_update_buffer(parser, length);
-        if (parser->offset >= LARGEST_INPUT)
-            return reader_error(parser, "input is too long", parser->offset, -1);
-        return 1;
+        return parser->unread < length ? __real_yaml_parser_update_buffer(parser, length) : within_limit(parser);
     }
     /* At least one more character is decoded (or refused): asking for one more than ready decodes the rest. */
     return __real_yaml_parser_update_buffer(parser, parser->unread < length ? length : parser->unread + 1);
@@ -116,9 +117,7 @@ int __wrap_yaml_parser_update_buffer(yaml_parser_t *parser, size_t length) {
             return 1;
         }
     }
-    if (parser->offset >= LARGEST_INPUT)
-        return reader_error(parser, "input is too long", parser->offset, -1);
-    return 1;
+    return within_limit(parser);
 }
 
 void keos_yaml_input_shortcut(int enabled) {

@@ -1,5 +1,5 @@
-# The one definition of keos-promote's release build, shared by scripts/install, scripts/bench and the GitHub
-# Action (scripts/ci/github-install.sh). Source it, then `release_build [swift build options]`.
+# The one definition of keos-promote's release build, shared by scripts/install, scripts/bench, the GitHub Action
+# (scripts/ci/github-install.sh) and the Dockerfile. Source it, then `release_build [swift build options]`.
 #
 # - `--static-swift-stdlib`: the Swift runtime and Foundation linked in halve start-up (no dynamic loading of
 #   them at every run).

@@ -13,7 +13,8 @@
  * once all the same. Errors go to libgit2's own function, which reports them as before.
  */
 
-/** How many headers the diff asked for on the calling thread so far (for tests; 0 elsewhere than Linux). */
+/** How many blobs the diff's header requests read whole on the calling thread so far (for tests; 0 elsewhere
+ * than Linux). */
 unsigned long keos_diff_blob_reads_on_this_thread(void);
 
 #endif
