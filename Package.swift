@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -77,7 +78,10 @@ let package = Package(
             // The toolchain's lld (chosen for every link with libgit2, see `libgit2` below) packs the 143,000
             // relative relocations (pointers the loader adjusts to where the executable lands) into a 30 KB bitmap
             // table (`DT_RELR`, glibc 2.36) instead of 2.9 MB of entries.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic",
+            // `-L .build-static-libstdcxx` (made by scripts/lib/release-build.sh) links libstdc++ from its archive,
+            // so the loader does not load and bind the shared library at every start.
+            linkerSettings: [.unsafeFlags(["-L", staticLibstdcxxFolder,
+                                           "-Xlinker", "--no-export-dynamic",
                                            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
                                           .when(platforms: [.linux]))]
         ),
@@ -138,4 +142,9 @@ var libgit2: [LinkerSetting] {
     // gold's leave alone, so the tests run the wrappers exactly as the release executable does.
     let linux = ["-use-ld=lld"] + archives.flatMap { ["-Xlinker", "-l:\($0)"] } + wrapped.flatMap { ["-Xlinker", "--wrap=\($0)"] } + ["-lz"]
     return [.unsafeFlags(linux, .when(platforms: [.linux])), .linkedLibrary("git2", .when(platforms: [.macOS]))]
+}
+
+/// The folder where scripts/lib/release-build.sh links the toolchain's `libstdc++.a`, in the package's folder.
+var staticLibstdcxxFolder: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(".build-static-libstdcxx").path
 }

@@ -42,3 +42,11 @@ int keos_thread_start_elsewhere(pthread_t *thread, void *(*body)(void *), void *
     if (result != 0) free(start);
     return result;
 }
+
+int keos_allowed_processor_count(void) {
+#if defined(__linux__)
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) return CPU_COUNT(&allowed);
+#endif
+    return 0;
+}

@@ -8,6 +8,11 @@
 #   conformances it already knows, instead of having the runtime decode the type's mangled name at its first
 #   use, which looks every conformance up again in a scan of the executable's 9,000 conformance records (about
 #   0.55 M instructions a scan, 9 M on the main thread of a `diff`; BENCHMARKS.md, item 35).
+# - libstdc++ linked in from its archive: the Swift runtime's C++ needs it, and the toolchain's link line asks
+#   for `-lstdc++`, which otherwise loads the shared library at every start (about 0.4 ms of symbol binding).
+#   `release_build` links `.build-static-libstdcxx/libstdc++.a` (in the package's folder) to the archive the
+#   toolchain's clang finds; Package.swift puts that folder first on the executable's library path. Without the
+#   archive (no `libstdc++-12-dev`), the shared library is linked as before.
 release_build_flags=(
     -c release
     --static-swift-stdlib
@@ -17,7 +22,26 @@ release_build_flags=(
 # release_build [OPTIONS...]: `swift build` of the release configuration; OPTIONS such as --product,
 # --scratch-path or --package-path are passed on.
 release_build() {
+    release_link_static_libstdcxx "$@"
     swift build "${release_build_flags[@]}" "$@"
+}
+
+# release_link_static_libstdcxx [OPTIONS...]: points `.build-static-libstdcxx/libstdc++.a`, in the package's
+# folder (`--package-path`, else the current one), at the toolchain's libstdc++ archive, when there is one.
+release_link_static_libstdcxx() {
+    local package=. archive
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --package-path) package="$2"; shift ;;
+            --package-path=*) package="${1#--package-path=}" ;;
+        esac
+        shift
+    done
+    archive=$(clang -print-file-name=libstdc++.a 2>/dev/null) || return 0
+    case "$archive" in /*) ;; *) return 0 ;; esac   # a bare name: clang found no archive
+    [ -f "$archive" ] || return 0
+    mkdir -p "$package/.build-static-libstdcxx"
+    ln -sfn "$archive" "$package/.build-static-libstdcxx/libstdc++.a"
 }
 
 # release_bin_path [OPTIONS...]: the folder the release build with the same OPTIONS puts its executables in.

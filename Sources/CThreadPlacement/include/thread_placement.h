@@ -12,4 +12,7 @@
 /// turns on one processor for milliseconds while the other one idles.
 int keos_thread_start_elsewhere(pthread_t *thread, void *(*body)(void *), void *context);
 
+/// How many processors this process may run on (its CPU affinity); 0 when that cannot be read.
+int keos_allowed_processor_count(void);
+
 #endif

@@ -1,17 +1,24 @@
+import CThreadPlacement
 import Foundation
 
-/// How many cores this process can use at once: the processors it may run on (its CPU affinity,
-/// `Cpus_allowed_list` in `/proc/self/status`), fewer when a cgroup v2 CPU quota caps it, as a container's CPU
-/// limit does (`/sys/fs/cgroup/cpu.max`). Foundation's `activeProcessorCount` counts neither.
+/// How many cores this process can use at once: the processors it may run on (its CPU affinity, as
+/// `sched_getaffinity` states it), fewer when a cgroup v2 CPU quota caps it, as a container's CPU limit does
+/// (`/sys/fs/cgroup/cpu.max`). Foundation's `activeProcessorCount` counts neither.
 enum Cores {
     static let available: Int = {
-        let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let field = "Cpus_allowed_list:"
-        let line = status?.split(separator: "\n").first { $0.hasPrefix(field) }
-        let allowed = line.flatMap { cpus(inList: $0.dropFirst(field.count)) }
         let quota = try? String(contentsOfFile: "/sys/fs/cgroup/cpu.max", encoding: .utf8)
-        return count(processors: ProcessInfo.processInfo.activeProcessorCount, affinity: allowed, cpuMax: quota)
+        return count(processors: onlineProcessors, affinity: Int(keos_allowed_processor_count()), cpuMax: quota)
     }()
+
+    /// The processors online. `sysconf` asks the kernel; Foundation's `activeProcessorCount` reads and parses
+    /// `/proc/self/status` and `/sys` files (2.5 M instructions, about 0.7 ms at every start).
+    private static var onlineProcessors: Int {
+        #if os(Linux)
+        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return ProcessInfo.processInfo.activeProcessorCount
+        #endif
+    }
 
     /// The smallest of `processors`, the `affinity` count and the quota `cpuMax` states ("QUOTA PERIOD" in
     /// microseconds, rounded up to whole cores; "max" for none); at least 1. What cannot be read does not count.
@@ -23,22 +30,5 @@ enum Cores {
             count = min(count, Int((quota / period).rounded(.up)))
         }
         return max(1, count)
-    }
-
-    /// How many CPUs a list such as "0-3,6,8-9" names; nil when it is not such a list.
-    static func cpus(inList list: Substring) -> Int? {
-        var total = 0
-        for item in list.split(separator: ",") {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
-                .map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            switch bounds.count {
-            case 1: guard bounds[0] != nil else { return nil }; total += 1
-            case 2:
-                guard let low = bounds[0], let high = bounds[1], low <= high else { return nil }
-                total += high - low + 1
-            default: return nil
-            }
-        }
-        return total > 0 ? total : nil
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import CThreadPlacement
 @testable import Promote
 
 /// The cores a process can use: processors, affinity and a container's CPU quota, whichever is smallest.
@@ -22,22 +23,14 @@ import TestSupport
         #expect(Cores.count(processors: processors, affinity: affinity, cpuMax: cpuMax) == expected)
     }
 
-    @Test(arguments: [
-        ("\t0-1", 2), ("0", 1), ("0-3,6,8-9", 7), ("\t0-1\n", 2), ("", nil), ("0-", nil), ("3-1", nil), ("a", nil),
-    ] as [(String, Int?)])
-    func affinityListsAreCounted(list: String, expected: Int?) {
-        #expect(Cores.cpus(inList: Substring(list)) == expected)
-    }
-
-    /// This process's own affinity line, read as `Cores` reads it, counts what `nproc` (sched_getaffinity) counts.
-    @Test func thisProcessesAffinityIsWhatNprocCounts() throws {
+    /// The affinity `Cores` counts is what `nproc` (sched_getaffinity too) counts, and never more than the machine's.
+    @Test func affinityIsWhatNprocCounts() throws {
         #if os(Linux)
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
-        let nproc = try Shell.run("nproc", ["--all"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let all = try Shell.run("nproc", ["--all"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let allowed = try Shell.run("nproc", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(Cores.cpus(inList: line.dropFirst("Cpus_allowed_list:".count)) == Int(allowed))
-        #expect(Cores.available <= (Int(nproc) ?? 0))
+        #expect(Int(keos_allowed_processor_count()) == Int(allowed))
+        #expect(Cores.available <= (Int(all) ?? 0))
+        #expect(Cores.available >= 1)
         #endif
     }
 }
