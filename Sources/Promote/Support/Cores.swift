@@ -10,8 +10,8 @@ enum Cores {
         return count(processors: onlineProcessors, affinity: Int(keos_allowed_processor_count()), cpuMax: quota)
     }()
 
-    /// The processors online. `sysconf` asks the kernel; Foundation's `activeProcessorCount` reads and parses
-    /// `/proc/self/status` and `/sys` files (2.5 M instructions, about 0.7 ms at every start).
+    /// The processors online, as the kernel states them (`sysconf`): one system call at every start, where
+    /// Foundation's `activeProcessorCount` reads files to work out what `available` counts itself.
     private static var onlineProcessors: Int {
         #if os(Linux)
         return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
