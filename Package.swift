@@ -126,15 +126,16 @@ let package = Package(
 /// (Kerberos's GSSAPI, which Debian ships as a shared library only, is opened on first use by CLazyGSSAPI). Loading the shared libgit2 and
 /// the seven libraries only it needs (OpenSSL's libcrypto, with 3,400 symbol bindings, among them) took about
 /// 3 ms of every run's start. `--wrap` sends libgit2's calls to `mbedtls_x509_crt_parse_file` to CDeferredTrust,
-/// those to `git_zstream_get_output_chunk` to CPackInflate (libdeflate, from its archive, inflates packed and loose
-/// objects), those to `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to
-/// `git__strntol32` (tree entries' modes) to CTreeModeParse, those to `git_odb__read_header_or_object` (the diff's
-/// blob sizes) to CDiffBlobRead and those to `git_futils_mmap_ro` (packs, their indexes) to CMapPopulate; libyaml's
-/// scanner's calls to `yaml_parser_update_buffer` go to CYAMLInput.
+/// those to `git_zstream_get_output_chunk` and `git_zstream_init` to CPackInflate (libdeflate, from its archive,
+/// inflates packed and loose objects; zlib's state is made only for what zlib inflates), those to
+/// `git_diff_driver_lookup` and `git_repository_free` to CDiffDriverMemo, those to `git__strntol32` (tree entries'
+/// modes) to CTreeModeParse, those to `git_odb__read_header_or_object` (the diff's blob sizes) to CDiffBlobRead and
+/// those to `git_futils_mmap_ro` (packs, their indexes) to CMapPopulate; libyaml's scanner's calls to
+/// `yaml_parser_update_buffer` go to CYAMLInput.
 var libgit2: [LinkerSetting] {
     let archives = ["libgit2.a", "libssh2.a", "libcrypto.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a",
                     "libhttp_parser.a", "libpcre2-8.a", "libdeflate.a"]
-    let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_diff_driver_lookup",
+    let wrapped = ["mbedtls_x509_crt_parse_file", "git_zstream_get_output_chunk", "git_zstream_init", "git_diff_driver_lookup",
                    "git_repository_free", "git__strntol32", "git_odb__read_header_or_object", "yaml_parser_update_buffer",
                    "git_futils_mmap_ro"]
     // lld for every link that includes libgit2, tests too: lld's `--wrap` also sends a library's calls within one

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <git2/errors.h>
 #include <git2/version.h>
 #include <libdeflate.h>
 #include <zlib.h>
@@ -15,6 +16,7 @@
 #define KNOWN_ZSTREAM_LAYOUT (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR == 5)
 
 static __thread unsigned long inflated_on_this_thread;
+static __thread unsigned long zlib_states_made_on_this_thread;
 
 /* Outputs this small go to zlib directly: libgit2 reads the first 32 bytes of a delta to learn its size
  * (git_delta_read_header_fromstream), which libdeflate would decode only to refuse, and on whole objects this
@@ -72,6 +74,10 @@ unsigned long keos_pack_objects_inflated_on_this_thread(void) {
     return inflated_on_this_thread;
 }
 
+unsigned long keos_zlib_inflate_states_made_on_this_thread(void) {
+    return zlib_states_made_on_this_thread;
+}
+
 /* libgit2 1.5's `git_zstream` (src/util/zstream.h), which its archive was built with. */
 typedef struct {
     z_stream z;
@@ -85,8 +91,40 @@ typedef struct {
 _Static_assert(offsetof(libgit2_zstream, type) == 0x70 && offsetof(libgit2_zstream, zerr) == 0x8c,
                "the layout libgit2 1.5's git_zstream_get_output_chunk reads on x86-64 and arm64");
 
-/* libgit2's own function; the link sends libgit2's calls to the one below. */
+/* libgit2's own functions; the link sends libgit2's calls to the ones below. */
 int __real_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstream *zstream);
+int __real_git_zstream_init(libgit2_zstream *zstream, int type);
+
+/* As libgit2's, but an inflating stream gets its zlib state (7 KiB, zeroed) only when zlib first inflates it
+ * (`zlib_chunk`): most streams are inflated whole by libdeflate and never need one. Until then the stream's
+ * `z_stream` is zeroed, which zlib's `inflateEnd` and `inflateReset` (git_zstream_free, git_zstream_reset) refuse
+ * without touching anything. */
+int __wrap_git_zstream_init(libgit2_zstream *zstream, int type) {
+    if (!KNOWN_ZSTREAM_LAYOUT || type != 0)
+        return __real_git_zstream_init(zstream, type);
+    memset(&zstream->z, 0, sizeof zstream->z);
+    zstream->type = type;
+    zstream->zerr = Z_OK;
+    return 0;
+}
+
+/* libgit2's zlib path for `zstream`, with its zlib state made first if `__wrap_git_zstream_init` left that for
+ * now; a state that cannot be made is reported as libgit2's own `git_zstream_init` reports it. */
+static int zlib_chunk(void *out, size_t *out_len, libgit2_zstream *zstream) {
+    if (zstream->z.state == NULL) {
+        int result = inflateInit(&zstream->z);
+        if (result != Z_OK) {
+            zstream->zerr = result;
+            if (result == Z_MEM_ERROR)
+                git_error_set_oom();
+            else
+                git_error_set_str(GIT_ERROR_ZLIB, zstream->z.msg ? zstream->z.msg : "unknown compression error");
+            return -1;
+        }
+        zlib_states_made_on_this_thread += 1;
+    }
+    return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+}
 
 /* Leaves `zstream` as zlib's inflate(Z_FINISH) leaves a stream it has finished, having taken `used` input bytes
  * and written `total` bytes in all, the last `written` of them into `out` (of `out_len` bytes); and libgit2's
@@ -132,7 +170,8 @@ static int inflate_into_buffer(struct thread_inflater *inflater, libgit2_zstream
         }
         if (result != LIBDEFLATE_INSUFFICIENT_SPACE || capacity >= LARGEST_BUFFERED_OUTPUT)
             return 0;
-        capacity *= 2;
+        /* Doubled, but never past the limit: a larger object is zlib's, in chunks. */
+        capacity = capacity < LARGEST_BUFFERED_OUTPUT / 2 ? 2 * capacity : LARGEST_BUFFERED_OUTPUT;
     }
 }
 
@@ -158,11 +197,11 @@ static int serve_buffered(struct thread_inflater *inflater, void *out, size_t *o
 /* As libgit2's: inflates what `zstream` holds into `out`, at most `*out_len` bytes, and sets `*out_len` to
  * what was written; 0, or -1 with libgit2's error set. */
 int __wrap_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstream *zstream) {
-    if (!KNOWN_ZSTREAM_LAYOUT || zstream->type != 0 || *out_len > UINT_MAX)
+    if (!KNOWN_ZSTREAM_LAYOUT || zstream->type != 0)
         return __real_git_zstream_get_output_chunk(out, out_len, zstream);
-    struct thread_inflater *inflater = thread_inflater();
+    struct thread_inflater *inflater = *out_len > UINT_MAX ? NULL : thread_inflater();
     if (inflater == NULL)
-        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+        return zlib_chunk(out, out_len, zstream);
 
     /* The next chunk of the stream this thread buffered. */
     if (inflater->stream == zstream && zstream->zerr == Z_OK && zstream->z.total_in == 0 &&
@@ -171,7 +210,7 @@ int __wrap_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstr
 
     int fresh = zstream->zerr == Z_OK && zstream->z.total_in == 0 && zstream->z.total_out == 0;
     if (!fresh || zstream->in_len > UINT_MAX || *out_len <= LARGEST_OUTPUT_LEFT_TO_ZLIB)
-        return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+        return zlib_chunk(out, out_len, zstream);
 
     /* The whole output at once, straight into `out`: a packed object. */
     size_t used = 0, written = 0;
@@ -189,10 +228,14 @@ int __wrap_git_zstream_get_output_chunk(void *out, size_t *out_len, libgit2_zstr
         inflated_on_this_thread += 1;
         return serve_buffered(inflater, out, out_len, zstream);
     }
-    return __real_git_zstream_get_output_chunk(out, out_len, zstream);
+    return zlib_chunk(out, out_len, zstream);
 }
 #else
 unsigned long keos_pack_objects_inflated_on_this_thread(void) {
+    return 0;
+}
+
+unsigned long keos_zlib_inflate_states_made_on_this_thread(void) {
     return 0;
 }
 #endif

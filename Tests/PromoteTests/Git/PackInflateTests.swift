@@ -38,6 +38,37 @@ struct PackInflateTests {
         #endif
     }
 
+    /// A packed object stored whole is inflated by libdeflate alone: no zlib state is made for its stream. A delta's
+    /// 32-byte size read, which goes to zlib, gets one and still reads right.
+    @Test("a whole packed object makes no zlib state; a delta's size read makes one")
+    func zlibStateOnlyWhenZlibInflates() throws {
+        let (fixture, files) = try Self.packedFixture()
+        let objects = try fixture.git("verify-pack", "-v", try Self.packIndex(of: fixture), in: fixture.origin)
+        let entries = objects.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        // `sha1 type size size-in-pack offset`, with `depth base` after them for a delta.
+        func stored(_ revision: String) throws -> (id: String, isDelta: Bool) {
+            let id = try fixture.revParse(revision, in: fixture.origin)
+            let line = try #require(entries.first { $0.first == Substring(id) })
+            return (id, line.count > 5)
+        }
+        let versions = try ["main:release.yaml", "main~1:release.yaml"].map { ($0, try stored($0)) }
+        let (wholeRevision, whole) = try #require(versions.first { !$0.1.isDelta })
+        let (deltaRevision, delta) = try #require(versions.first { $0.1.isDelta })
+
+        let repository = try Repository.open(at: fixture.origin.path)
+        let states = keos_zlib_inflate_states_made_on_this_thread()
+        let inflated = keos_pack_objects_inflated_on_this_thread()
+        #expect(try repository.blobData(try #require(ObjectID(hex: whole.id))) == Data(files[wholeRevision]!.utf8))
+        #if os(Linux)
+        #expect(keos_pack_objects_inflated_on_this_thread() == inflated + 1)
+        #expect(keos_zlib_inflate_states_made_on_this_thread() == states)
+        #endif
+        #expect(try repository.blobData(try #require(ObjectID(hex: delta.id))) == Data(files[deltaRevision]!.utf8))
+        #if os(Linux)
+        #expect(keos_zlib_inflate_states_made_on_this_thread() > states)
+        #endif
+    }
+
     /// libgit2 learns a delta's size from its first 32 bytes, inflated into a buffer that small: that partial
     /// read goes to zlib and must still give the size.
     @Test("a deltified blob's size is read from the start of its delta")
@@ -92,7 +123,7 @@ struct PackInflateTests {
     /// fit the thread's first buffer and outgrow it, and one above the 8 MiB it buffers (left to zlib).
     static func looseFixture() throws -> (fixture: GitFixture, files: [String: String]) {
         let files = ["tiny.txt": "x\n", "release.yaml": manifest(version: 1), "large.yaml": manifest(version: 2, lines: 4_000),
-                     "huge.yaml": manifest(version: 3, lines: 330_000)]
+                     "huge.yaml": manifest(version: 3, lines: 380_000)]
         let fixture = try GitFixture(files: files.mapValues { .text($0) })
         #expect(!(try fixture.git("count-objects", "-v", in: fixture.origin).contains("count: 0\n")))
         return (fixture, Dictionary(uniqueKeysWithValues: files.map { ("main:\($0.key)", $0.value) }))
@@ -103,10 +134,12 @@ struct PackInflateTests {
         let (fixture, files) = try Self.looseFixture()
         let repository = try Repository.open(at: fixture.origin.path)
         let before = keos_pack_objects_inflated_on_this_thread()
+        let states = keos_zlib_inflate_states_made_on_this_thread()
         try Self.expectReadAsWritten(files, in: fixture, through: repository)
         #if os(Linux)
-        // release.yaml and large.yaml (the tiny blob fits its first read; the huge one is zlib's).
+        // release.yaml and large.yaml (the tiny blob fits its first read; the huge one is zlib's, with a state of its own).
         #expect(keos_pack_objects_inflated_on_this_thread() - before >= 2)
+        #expect(keos_zlib_inflate_states_made_on_this_thread() - states >= 1)
         #endif
     }
 
