@@ -98,7 +98,9 @@ int __real_git_zstream_init(libgit2_zstream *zstream, int type);
 /* As libgit2's, but an inflating stream gets its zlib state (7 KiB, zeroed) only when zlib first inflates it
  * (`zlib_chunk`): most streams are inflated whole by libdeflate and never need one. Until then the stream's
  * `z_stream` is zeroed, which zlib's `inflateEnd` and `inflateReset` (git_zstream_free, git_zstream_reset) refuse
- * without touching anything. */
+ * without touching anything. A stream reused after a reset (the indexer's, one object after another) thus keeps
+ * its last object's counts until it has a state, so its next object is not fresh and goes to zlib, which makes
+ * the state; from then on the reset works as before. */
 int __wrap_git_zstream_init(libgit2_zstream *zstream, int type) {
     if (!KNOWN_ZSTREAM_LAYOUT || type != 0)
         return __real_git_zstream_init(zstream, type);

@@ -9,7 +9,8 @@
 #   use, which looks every conformance up again in a scan of the executable's 9,000 conformance records (about
 #   0.55 M instructions a scan, 9 M on the main thread of a `diff`; BENCHMARKS.md, item 35).
 # - libstdc++ linked in from its archive: the Swift runtime's C++ needs it, and the toolchain's link line asks
-#   for `-lstdc++`, which otherwise loads and binds the shared library at every start (0.4–0.7 ms; BENCHMARKS.md, item 42).
+#   for `-lstdc++`, which otherwise loads and binds the shared library at every start (0.4–0.7 ms; BENCHMARKS.md,
+#   item 42).
 #   `release_build` links `.build-static-libstdcxx/libstdc++.a` (in the package's folder) to the archive the
 #   toolchain's clang finds; Package.swift puts that folder first on the executable's library path. Without the
 #   archive (no `libstdc++-12-dev`), the shared library is linked as before.

@@ -14,8 +14,9 @@
  * and, after the last bytes, as one it has finished. Anything else (other output in chunks, larger objects, an
  * incomplete or corrupt stream) goes to libgit2's own zlib path unchanged, which then reports any error as
  * before. With `--wrap=git_zstream_init` an inflating stream's zlib state is made only when that path first
- * needs it, so the streams libdeflate inflates whole never allocate and zero one. Elsewhere than Linux nothing is wrapped, and with
- * another libgit2 than 1.5 (whose internal stream layout this relies on) nothing is diverted.
+ * needs it, so the streams libdeflate inflates whole never allocate and zero one. Elsewhere than Linux nothing
+ * is wrapped, and with another libgit2 than 1.5 (whose internal stream layout this relies on) nothing is
+ * diverted.
  */
 
 /** How many objects (packed or loose) libdeflate inflated on the calling thread so far (for tests; 0 elsewhere

@@ -23,13 +23,15 @@ import CThreadPlacement
         #expect(Cores.count(processors: processors, affinity: affinity, cpuMax: cpuMax) == expected)
     }
 
-    /// The affinity `Cores` counts is what `nproc` (sched_getaffinity too) counts, and never more than the machine's.
+    /// The affinity `Cores` counts is what `nproc` (sched_getaffinity too) counts, and the cores it settles on are
+    /// never more than the process may run on.
     @Test func affinityIsWhatNprocCounts() throws {
         #if os(Linux)
         let all = try Shell.run("nproc", ["--all"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let allowed = try Shell.run("nproc", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(Int(keos_allowed_processor_count()) == Int(allowed))
         #expect(Cores.available <= (Int(all) ?? 0))
+        #expect(Cores.available <= (Int(allowed) ?? 0))
         #expect(Cores.available >= 1)
         #endif
     }
