@@ -9,6 +9,8 @@ struct ManifestReader: Sendable {
     var maximumAliases = 32
     /// Deepest nesting converted, aliases included (libyaml itself stops at 1000 per document).
     var maximumDepth = 512
+    /// Reads plain block YAML through `BlockYAMLReader`; `false` leaves all of it to the paths below (to compare).
+    var readsBlockYAML = true
     /// Reads through `YAMLEventReader` where it can; `false` always takes the Yams path (to compare the two).
     var readsEvents = true
 
@@ -19,10 +21,14 @@ struct ManifestReader: Sendable {
     func documents(in data: Data) throws(YAMLSkipReason) -> [YAMLValue] {
         guard data.count <= maximumBytes else { throw .tooLarge }
         let bytes = [UInt8](data)
+        let nodeBudget = 4 * bytes.count + 64
+        // What it accepts is printable ASCII without aliases, so neither check below could fail on it.
+        if readsBlockYAML, let documents = BlockYAMLReader.read(bytes, nodeBudget: nodeBudget, maximumDepth: maximumDepth) {
+            return documents
+        }
         guard !bytes.contains(0), (try? UTF8Span(validating: bytes.span)) != nil else { throw .binary }
         guard AliasScan(bytes).isSafe(maximumAliases: maximumAliases) else { throw .unsafeAliases }
 
-        let nodeBudget = 4 * bytes.count + 64
         if readsEvents {
             switch YAMLEventReader.read(bytes, nodeBudget: nodeBudget, maximumDepth: maximumDepth) {
             case .documents(let documents): return documents
