@@ -2,44 +2,37 @@ import CGit2
 
 extension Repository {
     /// The file-level difference from tree `old` (`nil`: the empty tree) to tree `new`, with renames detected
-    /// as `git diff -M` does (50% similarity) and line counts as `git diff --numstat` reports them.
+    /// as `git diff -M` does (50% similarity) and line counts as `git diff --numstat` reports them; pairs of
+    /// files `lineCounts` has counted already (on another thread) are not counted again.
     ///
     /// Costs what the change costs: subtrees that are the same on both sides are never read.
     public func diffTrees(old: ObjectID?, new: ObjectID) throws -> [RawFileChange] {
-        try diffTrees(old: old, new: new, readingWholeTrees: false)
+        try diffTrees(old: old, new: new, lineCounts: LineCounts())
     }
 
     /// `diffTrees`, optionally the way libgit2 alone does it, reading every tree (to compare the two in tests).
-    func diffTrees(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool) throws -> [RawFileChange] {
+    func diffTrees(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false,
+                   lineCounts: LineCounts = LineCounts()) throws -> [RawFileChange] {
         let diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: readingWholeTrees)
-        var changes: [RawFileChange] = []
         let count = git_diff_num_deltas(diff.pointer)
-        changes.reserveCapacity(count)
-        for index in 0..<count {
-            var patch: OpaquePointer?
-            try check(git_patch_from_diff(&patch, diff.pointer, index), "compute line counts")
-            defer { git_patch_free(patch) }
-            guard let delta = git_patch_get_delta(patch)?.pointee else { continue }
-            var context = 0, additions = 0, deletions = 0
-            try check(git_patch_line_stats(&context, &additions, &deletions, patch), "count lines")
-            let isBinary = delta.flags & GIT_DIFF_FLAG_BINARY.rawValue != 0
-            changes.append(RawFileChange(delta: delta, additions: additions, deletions: deletions, isBinary: isBinary))
+        // From the last delta: a thread counting ahead starts from the first (see `LineCounts`).
+        var counts = [LineCounts.Counts?](repeating: nil, count: count)
+        for index in (0..<count).reversed() {
+            counts[index] = try lineCounts.counts(of: diff.pointer, at: index)
         }
-        return changes
+        return (0..<count).compactMap { index in
+            guard let delta = git_diff_get_delta(diff.pointer, index)?.pointee, let counts = counts[index] else { return nil }
+            return RawFileChange(delta: delta, additions: counts.additions, deletions: counts.deletions,
+                                 isBinary: counts.isBinary)
+        }
     }
 
     /// The changes from tree `old` to tree `new`, renames detected, without line counts or binary flags;
     /// `files` are their `differingFiles` when known.
     func changedFiles(old: ObjectID, new: ObjectID, files: FileChanges) throws -> [RawFileChange] {
-        var options = git_diff_options()
-        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
         let diff: Owned
         do {
-            let oldIndex = try Self.memoryIndex(files.old)
-            let newIndex = try Self.memoryIndex(files.new)
-            var raw: OpaquePointer?
-            try check(git_diff_index_to_index(&raw, pointer, oldIndex.pointer, newIndex.pointer, &options), "diff")
-            diff = try findRenames(in: Owned(raw!, owner: self, free: { git_diff_free($0) }))
+            diff = try findRenames(in: self.diff(of: files))
         } catch is UnusualTree {
             diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: true)
         }
@@ -48,11 +41,35 @@ extension Repository {
         }
     }
 
-    /// libgit2's diff of the two trees with `git diff -M`'s rename detection applied.
-    private func renameDetectedDiff(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false) throws -> Owned {
+    /// libgit2's diff of `files` (as `differingFiles` lists them), without rename detection: the same deltas
+    /// as `git_diff_tree_to_tree` of their trees, which would read every tree of both sides. Throws
+    /// `UnusualTree` for a path libgit2 refuses in an index.
+    func diff(of files: FileChanges, operation: @autoclosure () -> String = "diff") throws -> Owned {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
-        return try findRenames(in: fileDiff(old: old, new: new, options: &options, readingWholeTrees: readingWholeTrees))
+        let oldIndex = try Self.memoryIndex(files.old)
+        let newIndex = try Self.memoryIndex(files.new)
+        var raw: OpaquePointer?
+        try check(git_diff_index_to_index(&raw, pointer, oldIndex.pointer, newIndex.pointer, &options), operation())
+        return Owned(raw!, owner: self, free: { git_diff_free($0) })
+    }
+
+    /// libgit2's diff of the two trees with `git diff -M`'s rename detection applied. Only the files that differ
+    /// are diffed (`diff(of:)`), unless a path is unusual or `readingWholeTrees`: then libgit2 reads the trees.
+    private func renameDetectedDiff(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false) throws -> Owned {
+        let operation = "diff \(old?.prefix(12) ?? "empty tree")..\(new.prefix(12))"
+        do {
+            if readingWholeTrees { throw UnusualTree() }
+            return try findRenames(in: diff(of: differingFiles(old: old, new: new), operation: operation))
+        } catch is UnusualTree {
+            var options = git_diff_options()
+            try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff")
+            let oldTree = try old.map { try lookupTree($0) }
+            let newTree = try lookupTree(new)
+            var raw: OpaquePointer?
+            try check(git_diff_tree_to_tree(&raw, pointer, oldTree?.pointer, newTree.pointer, &options), operation)
+            return try findRenames(in: Owned(raw!, owner: self, free: { git_diff_free($0) }))
+        }
     }
 
     /// Applies `git diff -M`'s rename detection (50% similarity) to `diff`.
@@ -62,26 +79,6 @@ extension Repository {
         find.flags = GIT_DIFF_FIND_RENAMES.rawValue
         try check(git_diff_find_similar(diff.pointer, &find), "detect renames")
         return diff
-    }
-
-    /// The same deltas as `git_diff_tree_to_tree`, which reads every tree of both sides: here only the files
-    /// that differ go into two in-memory indexes, and libgit2 diffs those.
-    private func fileDiff(old: ObjectID?, new: ObjectID, options: inout git_diff_options,
-                          readingWholeTrees: Bool) throws -> Owned {
-        let operation = "diff \(old?.prefix(12) ?? "empty tree")..\(new.prefix(12))"
-        var diff: OpaquePointer?
-        do {
-            if readingWholeTrees { throw UnusualTree() }
-            let files = try differingFiles(old: old, new: new)
-            let oldIndex = try Self.memoryIndex(files.old)
-            let newIndex = try Self.memoryIndex(files.new)
-            try check(git_diff_index_to_index(&diff, pointer, oldIndex.pointer, newIndex.pointer, &options), operation)
-        } catch is UnusualTree {
-            let oldTree = try old.map { try lookupTree($0) }
-            let newTree = try lookupTree(new)
-            try check(git_diff_tree_to_tree(&diff, pointer, oldTree?.pointer, newTree.pointer, &options), operation)
-        }
-        return Owned(diff!, owner: self, free: { git_diff_free($0) })
     }
 
     /// An index held in memory only (no file, no repository) with exactly these entries at stage 0.

@@ -346,8 +346,8 @@ public final class PromotionService {
     }
 
     func makePlan(revision: ObjectID, targetTip: ObjectID) throws -> Plan {
-        let manifests = context.headStart?.manifests(from: targetTip, to: revision, layout: layout)
-            ?? Self.parseManifestsAhead(in: repository, layout: layout, from: targetTip, to: revision)
+        let ahead = context.headStart?.diffAhead(from: targetTip, to: revision, layout: layout)
+            ?? Self.startDiffAhead(in: repository, layout: layout, from: targetTip, to: revision)
         let facts = PlanFacts(
             revision: revision,
             targetTip: targetTip,
@@ -361,51 +361,38 @@ public final class PromotionService {
         let targetTree = try repository.treeID(ofCommit: targetTip)
         switch action {
         case .none:
-            manifests.stopParsingAhead()
+            ahead.stop()
             return plan
         case .fastForward, .merge(treeOfRevision: true):
             let tree = try repository.treeID(ofCommit: revision)
             plan.resultTree = tree
-            plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [], manifests: manifests)
+            plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [], ahead: ahead)
         case .merge(treeOfRevision: false):
             switch try repository.mergeCommits(ours: targetTip, theirs: revision) {
             case .clean(let tree):
                 plan.resultTree = tree
-                plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [], manifests: manifests)
+                plan.diff = try componentDiff(from: targetTree, to: tree, conflicts: [], ahead: ahead)
             case .conflicts(let paths):
                 plan.conflicts = paths
                 let baseTree = try mergeBase.map { try repository.treeID(ofCommit: $0) }
                 let revisionTree = try repository.treeID(ofCommit: revision)
-                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths),
-                                              manifests: manifests)
+                plan.diff = try componentDiff(from: baseTree, to: revisionTree, conflicts: Set(paths), ahead: ahead)
             }
         }
         return plan
     }
 
-    /// Starts the merge-base walk of the plan's two commits, which then parses, on its own thread and handle, the
-    /// YAML of the component files that differ between them (listed by this thread while the walk runs): what
-    /// the diff of a fast-forward or of a merge that only one side changed will ask for, parsed while this
-    /// thread merges and counts lines. On a single core nothing is parsed ahead: the second handle reads the
-    /// blobs again, which pays only when another core does it.
-    static func parseManifestsAhead(in repository: Repository, layout: RepositoryLayout,
-                                    from targetTip: ObjectID, to revision: ObjectID) -> ParsedManifests {
-        let manifests = ParsedManifests()
-        guard Cores.available > 1 else { return manifests }
-        repository.startMergeBases(targetTip, revision, afterwards: parsingAhead(into: manifests, layout: layout))
-        return manifests
-    }
-
-    /// What the merge-base walk's thread does once it has the differing files: parses the YAML of the component
-    /// files among them into `manifests`, reading them with its own handle.
-    static func parsingAhead(into manifests: ParsedManifests,
-                             layout: RepositoryLayout) -> @Sendable (Repository, FileChanges) -> Void {
-        { second, differences in
-            let yaml = Repository.changedBlobs(in: differences).filter {
-                ReleaseFacts.isYAML($0.path) && layout.component(of: $0.path) != nil
-            }
-            manifests.parseAhead(yaml.map(\.blob), from: second)
-        }
+    /// Starts the merge-base walk of the plan's two commits, which then counts the lines and parses the YAML of
+    /// the files that differ between them (listed by this thread while the walk runs), on its own thread and
+    /// handle: what the diff of a fast-forward or of a merge that only one side changed will ask for, done while
+    /// this thread merges. On a single core nothing is done ahead: the second handle reads the blobs again,
+    /// which pays only when another core does it.
+    static func startDiffAhead(in repository: Repository, layout: RepositoryLayout,
+                               from targetTip: ObjectID, to revision: ObjectID) -> DiffAhead {
+        let ahead = DiffAhead()
+        guard Cores.available > 1 else { return ahead }
+        repository.startMergeBases(targetTip, revision, afterwards: ahead.work(layout: layout))
+        return ahead
     }
 
     // MARK: Writing
@@ -520,19 +507,19 @@ extension PromotionService {
     /// Where the components and their environments are, as the options say.
     var layout: RepositoryLayout { options.layout }
 
-    /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged; YAML already
-    /// parsed (or being parsed) in `manifests` is not parsed again.
+    /// The per-component diff from tree `old` (nil: empty) to tree `new`, with `conflicts` flagged; lines counted
+    /// and YAML parsed (or being parsed) `ahead` are not counted or parsed again.
     func componentDiff(from old: ObjectID?, to new: ObjectID, conflicts: Set<String>,
-                       manifests: ParsedManifests) throws -> ComponentDiff {
+                       ahead: DiffAhead) throws -> ComponentDiff {
         let directory = options.componentsDirectory
         let layout = self.layout
-        let changes = try repository.diffTrees(old: old, new: new)
+        let changes = try repository.diffTrees(old: old, new: new, lineCounts: ahead.lineCounts)
         // Only the components that changed are looked up, not the whole components folder.
         let changed = Set(changes.flatMap { [$0.path, $0.oldPath].compactMap { $0.flatMap(layout.component(of:)) } })
         let oldComponents = try old.map { try repository.entryNames(inFolder: directory, ofTree: $0, among: changed) } ?? []
         let newComponents = try repository.entryNames(inFolder: directory, ofTree: new, among: changed)
         let builder = ComponentDiffBuilder(componentsDir: directory, environments: options.environmentFolders,
-                                           blobs: repository, manifests: manifests)
+                                           blobs: repository, manifests: ahead.manifests)
         return builder.build(changes: changes, oldComponents: oldComponents, newComponents: newComponents, conflicts: conflicts)
     }
 }

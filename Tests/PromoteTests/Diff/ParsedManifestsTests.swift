@@ -161,7 +161,7 @@ import TestSupport
         try service.repository.savePendingObjects()
         let fresh = try PromotionService(options: options, context: ServiceContext(environment: [:]))
         let ourTree = try fresh.repository.treeID(ofCommit: ours)
-        let parsedAfterwards = try fresh.componentDiff(from: ourTree, to: merged, conflicts: [], manifests: ParsedManifests())
+        let parsedAfterwards = try fresh.componentDiff(from: ourTree, to: merged, conflicts: [], ahead: DiffAhead())
         #expect(plan.diff == parsedAfterwards)
     }
 }

@@ -71,7 +71,7 @@ struct PlanHeadStartTests {
         let (plain, used) = try Self.reportAndUse(flags, guessed: flags)
         #expect(plain.action == .merge)
         #expect(plain.diff.components.first?.releases.isEmpty == false)
-        #expect(used == [.config, .repository, .manifests])
+        #expect(used == [.config, .repository, .diffAhead])
     }
 
     @Test("the branches the config file names are the ones planned ahead")
@@ -81,7 +81,7 @@ struct PlanHeadStartTests {
         let flags = StartingFlags(path: fixture.clone.path)
         let (plain, used) = try Self.reportAndUse(flags, guessed: flags)
         #expect(plain.target.branch == "release")
-        #expect(used == [.config, .repository, .manifests])
+        #expect(used == [.config, .repository, .diffAhead])
     }
 
     /// Each wrong guess leaves unused what depends on it; nothing else changes.
@@ -101,7 +101,7 @@ struct PlanHeadStartTests {
         case "path":
             // Another repository with the same commits: only their YAML, which is the same, is used.
             guessed.path = fixture.origin.path
-            expectedUse = [.manifests]
+            expectedUse = [.diffAhead]
         default:
             // No such remote: the clone is the one guessed, but neither the config request nor the branches are.
             guessed.remote = "upstream"
