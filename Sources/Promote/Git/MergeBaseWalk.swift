@@ -68,9 +68,11 @@ final class MergeBaseWalk: @unchecked Sendable {
         }
     }
 
-    /// The published differences (polled for first: see `NSCondition.awaitValue`).
+    /// The published differences (polled for first: see `NSCondition.awaitValue`). Meanwhile the heap the main
+    /// thread is about to grow into is faulted in here (`HeapPages.faultInAhead`).
     private func awaitDifferences() -> Result<FileChanges, any Error> {
-        condition.awaitValue { differences }
+        HeapPages.faultInAhead { needsDifferences }
+        return condition.awaitValue { differences }
     }
 
     /// The bases, best first, once the walk has finished; rethrows its error.

@@ -15,6 +15,10 @@ public enum HeapPages {
     private static let growth = 32 << 20
     /// Below glibc's mmap threshold (128 KiB), so that such blocks come from the heap.
     private static let blockSize = 120 << 10
+    /// About what the main thread of a plan on an 18,000-file repository touches (measured: 12 MiB).
+    private static let faultInLimit = 12 << 20
+    /// The range asked for huge pages; set by `prepare()` before any other thread starts, only read after.
+    nonisolated(unsafe) private static var hugePageRange: Range<UInt>?
 
     /// Call once, early in `main`, before the heavy allocations.
     public static func prepare() {
@@ -30,7 +34,31 @@ public enum HeapPages {
         let end = UInt(bitPattern: after) & ~UInt(hugePage - 1)
         guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return blocks.forEach { free($0) } }
         _ = madvise(address, Int(end - start), MADV_HUGEPAGE)
+        hugePageRange = start..<end
         fillSmallPages(below: start, keeping: blocks)
+    }
+
+    /// Faults in the heap the main thread grows into, from another thread with time to spare (the merge-base
+    /// walk's, while it waits for the files to work on): the range asked for huge pages, from its start, one
+    /// 2 MiB page at a time while `keepGoing()`, up to about what a plan's main thread touches. The kernel then
+    /// zeroes those pages on this thread's CPU instead of in the main thread's page faults (each cost it about
+    /// 0.45 ms on a 2-vCPU virtual machine). `MADV_POPULATE_WRITE` changes no byte, so the main thread may
+    /// allocate there meanwhile. Nothing happens before `prepare()`, or on a kernel without it (before 5.14).
+    public static func faultInAhead(while keepGoing: () -> Bool) {
+        guard let range = hugePageRange else { return }
+        faultIn(range, limit: faultInLimit, while: keepGoing)
+    }
+
+    /// Faults in `range` from its start, 2 MiB at a time while `keepGoing()`, at most `limit` bytes, without
+    /// changing a byte; stops at the first step the kernel refuses.
+    static func faultIn(_ range: Range<UInt>, limit: Int, while keepGoing: () -> Bool) {
+        var step = range.lowerBound
+        let end = min(range.upperBound, range.lowerBound + UInt(limit))
+        while step < end, keepGoing(), let address = UnsafeMutableRawPointer(bitPattern: step) {
+            let length = Int(min(UInt(hugePage), end - step))
+            guard madvise(address, length, MADV_POPULATE_WRITE) == 0 else { return }
+            step += UInt(length)
+        }
     }
 
     /// Leaves the heap's free space below `start` allocated, so that later allocations come from the huge pages
@@ -51,5 +79,6 @@ public enum HeapPages {
 /// Huge pages for the heap are requested on Linux only.
 public enum HeapPages {
     public static func prepare() {}
+    public static func faultInAhead(while keepGoing: () -> Bool) {}
 }
 #endif
