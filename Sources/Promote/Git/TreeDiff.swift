@@ -10,7 +10,8 @@ extension Repository {
         try diffTrees(old: old, new: new, lineCounts: LineCounts())
     }
 
-    /// `diffTrees`, optionally the way libgit2 alone does it, reading every tree (to compare the two in tests).
+    /// `diffTrees`, taking the counts made ahead in `lineCounts`; optionally the way libgit2 alone does it, reading
+    /// every tree (to compare the two in tests).
     func diffTrees(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false,
                    lineCounts: LineCounts = LineCounts()) throws -> [RawFileChange] {
         let diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: readingWholeTrees)
