@@ -10,7 +10,7 @@ import Foundation
 /// - `countAhead(_:in:)` is for a thread with a repository handle of its own (the merge-base walk's, once the
 ///   plan has listed the files that differ between its two commits): it diffs those files, without rename
 ///   detection, and counts each pair nobody has claimed yet, one at a time, until `stop()` or the end;
-/// - `counts(of:at:)`, on the thread that owns `diff`, takes counts made ahead, waits for a pair the other
+/// - `counts(of:at:in:)`, on the thread that owns the diff, takes counts made ahead, waits for a pair the other
 ///   thread is counting, or claims and counts the pair itself. A caller going through the deltas from the last
 ///   meets the thread counting ahead from the first in the middle.
 final class LineCounts: @unchecked Sendable {
@@ -53,22 +53,24 @@ final class LineCounts: @unchecked Sendable {
     private var pairsCountedAhead = 0
     private var pairsCountedByOwner = 0
 
-    /// How many pairs `countAhead` counted, and how many `counts(of:at:)` counted itself (for tests).
+    /// How many pairs `countAhead` counted, and how many `counts(of:at:in:)` counted itself (for tests).
     var counted: (ahead: Int, byOwner: Int) { condition.withLock { (pairsCountedAhead, pairsCountedByOwner) } }
 
     /// Counts, on the calling thread, the pairs of `files` (listed as `Repository.differingFiles` lists them)
     /// that nobody has claimed, reading them with `repository`, a handle of the calling thread's own.
     func countAhead(_ files: FileChanges, in repository: Repository) {
         guard let diff = try? repository.diff(of: files) else { return }
-        for index in 0..<git_diff_num_deltas(diff.pointer) {
-            guard let delta = git_diff_get_delta(diff.pointer, index)?.pointee else { continue }
-            let pair = Pair(delta)
-            guard claimAhead(pair) else { continue }
-            let counts = try? Self.count(diff.pointer, at: index)
-            condition.withLock {
-                entries[pair] = counts.map { .counted($0) } ?? .failed
-                if counts != nil { pairsCountedAhead += 1 }
-                condition.broadcast()
+        withExtendedLifetime(diff) {
+            for index in 0..<git_diff_num_deltas(diff.pointer) {
+                guard let delta = git_diff_get_delta(diff.pointer, index)?.pointee else { continue }
+                let pair = Pair(delta)
+                guard claimAhead(pair) else { continue }
+                let counts = try? Self.count(diff.pointer, at: index)
+                condition.withLock {
+                    entries[pair] = counts.map { .counted($0) } ?? .failed
+                    if counts != nil { pairsCountedAhead += 1 }
+                    condition.broadcast()
+                }
             }
         }
     }
@@ -78,9 +80,8 @@ final class LineCounts: @unchecked Sendable {
         condition.withLock { countingAhead = false }
     }
 
-    /// The counts of delta `index` of `diff`, a diff of the calling thread's own.
-    func counts(of diff: OpaquePointer, at index: Int) throws -> Counts {
-        guard let delta = git_diff_get_delta(diff, index)?.pointee else { return try Self.count(diff, at: index) }
+    /// The counts of `delta`, delta `index` of `diff`, a diff of the calling thread's own.
+    func counts(of delta: git_diff_delta, at index: Int, in diff: OpaquePointer) throws -> Counts {
         let pair = Pair(delta)
         let known: Counts? = condition.withLock {
             while true {

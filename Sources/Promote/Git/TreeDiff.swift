@@ -15,16 +15,20 @@ extension Repository {
     func diffTrees(old: ObjectID?, new: ObjectID, readingWholeTrees: Bool = false,
                    lineCounts: LineCounts = LineCounts()) throws -> [RawFileChange] {
         let diff = try renameDetectedDiff(old: old, new: new, readingWholeTrees: readingWholeTrees)
-        let count = git_diff_num_deltas(diff.pointer)
-        // From the last delta: a thread counting ahead starts from the first (see `LineCounts`).
-        var counts = [LineCounts.Counts?](repeating: nil, count: count)
-        for index in (0..<count).reversed() {
-            counts[index] = try lineCounts.counts(of: diff.pointer, at: index)
-        }
-        return (0..<count).compactMap { index in
-            guard let delta = git_diff_get_delta(diff.pointer, index)?.pointee, let counts = counts[index] else { return nil }
-            return RawFileChange(delta: delta, additions: counts.additions, deletions: counts.deletions,
-                                 isBinary: counts.isBinary)
+        // The deltas' paths point into the diff: it lives until the changes are made.
+        return try withExtendedLifetime(diff) {
+            let deltas = (0..<git_diff_num_deltas(diff.pointer)).compactMap { index in
+                git_diff_get_delta(diff.pointer, index).map { (index: index, delta: $0.pointee) }
+            }
+            // From the last delta: a thread counting ahead starts from the first (see `LineCounts`).
+            var counts: [LineCounts.Counts] = []
+            for (index, delta) in deltas.reversed() {
+                counts.append(try lineCounts.counts(of: delta, at: index, in: diff.pointer))
+            }
+            return zip(deltas, counts.reversed()).map { item, counts in
+                RawFileChange(delta: item.delta, additions: counts.additions, deletions: counts.deletions,
+                              isBinary: counts.isBinary)
+            }
         }
     }
 
@@ -51,7 +55,9 @@ extension Repository {
         let oldIndex = try Self.memoryIndex(files.old)
         let newIndex = try Self.memoryIndex(files.new)
         var raw: OpaquePointer?
-        try check(git_diff_index_to_index(&raw, pointer, oldIndex.pointer, newIndex.pointer, &options), operation())
+        try withExtendedLifetime((oldIndex, newIndex)) {
+            try check(git_diff_index_to_index(&raw, pointer, oldIndex.pointer, newIndex.pointer, &options), operation())
+        }
         return Owned(raw!, owner: self, free: { git_diff_free($0) })
     }
 

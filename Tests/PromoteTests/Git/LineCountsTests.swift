@@ -1,3 +1,4 @@
+import CGit2
 import Dispatch
 import Foundation
 import Testing
@@ -39,6 +40,12 @@ import TestSupport
         return group
     }
 
+    /// How many pairs the diff made ahead has: the differing files diffed without rename detection.
+    static func pairsWithoutRenames(_ repository: Repository, old: ObjectID, new: ObjectID) throws -> Int {
+        let diff = try repository.diff(of: repository.differingFiles(old: old, new: new))
+        return withExtendedLifetime(diff) { git_diff_num_deltas(diff.pointer) }
+    }
+
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
     func countsMadeAheadAreTheDiffsOwn(seed: UInt64) throws {
         let scenario = try Scenario(seed: seed)
@@ -50,6 +57,8 @@ import TestSupport
         Self.countAhead(counts, origin: origin, old: old, new: new).wait()
         let ahead = counts.counted.ahead
         #expect(ahead > 0)
+        // Every pair of the diff made ahead (without rename detection) was counted there.
+        #expect(ahead == (try Self.pairsWithoutRenames(repository, old: old, new: new)))
         #expect(try repository.diffTrees(old: old, new: new, lineCounts: counts) == expected)
         // The diff counted only its renames (which the diff ahead, without rename detection, has as a removal
         // and an addition), and nothing was counted twice.
@@ -80,6 +89,8 @@ import TestSupport
         let scenario = try Scenario(seed: 6)
         let (origin, repository, old, new) = (scenario.origin, scenario.repository, scenario.old, scenario.new)
         let expected = try repository.diffTrees(old: old, new: new)
+        let renames = expected.filter { $0.status == .renamed }.count
+        let pairs = try Self.pairsWithoutRenames(repository, old: old, new: new) + renames
         for _ in 0..<20 {
             let counts = LineCounts()
             let group = Self.countAhead(counts, origin: origin, old: old, new: new)
@@ -88,6 +99,8 @@ import TestSupport
             #expect(changes == expected)
             let counted = counts.counted
             #expect(counted.ahead + counted.byOwner >= expected.count)
+            // Each pair of either diff was counted exactly once, by one thread or the other.
+            #expect(counted.ahead + counted.byOwner == pairs)
         }
     }
 

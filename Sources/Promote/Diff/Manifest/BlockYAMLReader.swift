@@ -44,7 +44,8 @@ private struct Node {
     var cost: Int
     var height: Int
 
-    static let null = Node(value: .scalar(.null, ""), cost: 1, height: 0)
+    /// What an empty plain scalar (`key:` with nothing after it) reads as.
+    static let null = Node(value: .scalar(text: "", isPlain: true), cost: 1, height: 0)
 }
 
 /// One scalar token: where its text lies and whether it is plain.
@@ -333,8 +334,6 @@ private struct Parser {
 
     /// The scalar's value, as `YAMLEventReader` makes it.
     private static func value(of scalar: Scalar, in text: UnsafeBufferPointer<UInt8>) -> YAMLValue {
-        let string = string(scalar, in: text)
-        let kind = YAMLValueConverter.kind(text: string, isPlain: scalar.isPlain)
-        return .scalar(kind, kind == .null ? "" : string)
+        .scalar(text: string(scalar, in: text), isPlain: scalar.isPlain)
     }
 }

@@ -71,8 +71,7 @@ private struct Builder {
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             let text = Self.text(scalar.value, scalar.length)
-            let kind = YAMLValueConverter.kind(text: text, isPlain: isPlain(scalar.style))
-            built = Built(value: .scalar(kind, kind == .null ? "" : text), cost: 1, height: 0)
+            built = Built(value: .scalar(text: text, isPlain: isPlain(scalar.style)), cost: 1, height: 0)
             anchor = string(scalar.anchor)
         case YAML_SEQUENCE_START_EVENT:
             anchor = string(event.data.sequence_start.anchor)
@@ -118,8 +117,7 @@ private struct Builder {
             let key = Self.text(scalar.value, scalar.length)
             let plain = isPlain(scalar.style)
             if let name = string(scalar.anchor) {
-                let kind = YAMLValueConverter.kind(text: key, isPlain: plain)
-                anchors[name] = Built(value: .scalar(kind, kind == .null ? "" : key), cost: 1, height: 0)
+                anchors[name] = Built(value: .scalar(text: key, isPlain: plain), cost: 1, height: 0)
             }
             try events.next()
             let value = try node()

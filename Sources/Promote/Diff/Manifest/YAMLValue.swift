@@ -19,6 +19,12 @@ enum YAMLValue: Equatable, Sendable {
     case sequence([YAMLValue])
     case mapping([String: YAMLValue])
 
+    /// The scalar YAML reads from `text`, quoted or block (`isPlain` false) or plain: its kind, and no text for null.
+    static func scalar(text: String, isPlain: Bool) -> YAMLValue {
+        let kind = YAMLValueConverter.kind(text: text, isPlain: isPlain)
+        return .scalar(kind, kind == .null ? "" : text)
+    }
+
     /// The text of a string or plain scalar.
     var text: String? {
         if case let .scalar(kind, text) = self, kind != .null { return text }
@@ -62,8 +68,7 @@ struct YAMLValueConverter {
         guard remainingNodes >= 0, depth <= maximumDepth else { throw .tooComplex }
         switch node {
         case let .scalar(scalar):
-            let kind = Self.kind(of: scalar)
-            return .scalar(kind, kind == .null ? "" : scalar.string)
+            return .scalar(text: scalar.string, isPlain: Self.isPlain(scalar))
         case let .sequence(sequence):
             var items: [YAMLValue] = []
             items.reserveCapacity(sequence.count)
@@ -121,15 +126,10 @@ struct YAMLValueConverter {
         "on", "On", "ON", "off", "Off", "OFF",
     ]
 
-    /// How YAML reads `scalar`: quoted and block scalars are strings, plain ones go by their text.
+    /// How YAML reads a scalar with this text: quoted and block scalars are strings, plain ones go by their text.
     ///
     /// Tags are not consulted: Yams resolves them in place while parsing (hashing mapping keys), so an
     /// implicit tag cannot be told from an explicit one afterwards; explicit tags are rare in manifests.
-    private static func kind(of scalar: Node.Scalar) -> YAMLValue.ScalarKind {
-        kind(text: scalar.string, isPlain: isPlain(scalar))
-    }
-
-    /// How YAML reads a scalar with this text, plain or not.
     static func kind(text: String, isPlain: Bool) -> YAMLValue.ScalarKind {
         guard isPlain else { return .string }
         guard let first = text.utf8.first else { return .null }
